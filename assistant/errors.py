@@ -1,0 +1,26 @@
+"""A small error hierarchy; every message is safe to show to a user."""
+
+
+class AssistantError(Exception):
+    """Base class: the message is a complete sentence a user can read."""
+
+
+class ReadError(AssistantError):
+    """A source file could not be read (empty, binary, undecodable, corrupted, too large)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class ParseError(AssistantError):
+    """A file was read but its structure could not be parsed."""
+
+
+class ModelUnavailableError(AssistantError):
+    """The embedding model could not be prepared or loaded."""
+
+
+class IndexMismatchError(AssistantError):
+    """The index on disk was built with other settings or another corpus."""
