@@ -53,7 +53,7 @@ _REF_TYPE_RE = re.compile(
 )
 _REF_DATE_RE = re.compile(r"^\s*,?\s*ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})")
 _REF_ISSUER_RE = re.compile(
-    r"^\s*,?\s*của\s+(?P<org>.+?)(?=\s+(?:về|tiếp tục|trong|nhằm|để|quy định|đã|tại)\b|[,.;:(“\"]|$)"
+    r"^\s*,?\s*của\s+(?P<org>.+?)(?=\s+(?:về|tiếp tục|trong|nhằm|để|quy định|đã|tại)\b|[,.;:()“\"]|$)"
 )
 _REF_IMPLEMENTS_RE = re.compile(
     r"^\s*,?\s*về\s+(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:\S+\s+){0,2}?(?:số\s+)?$"
@@ -255,6 +255,8 @@ def find_references(text: str, own_number: str | None) -> list[DocumentRef]:
             if target:
                 implements = (normalise_so_hieu(target),)
         ref = DocumentRef(number, doc_type, date, issuer, implements)
+        if any(_same_but_typo(number, known) for known in found):
+            continue  # "44-KL/TTW" beside "44-KL/TW" is a typing slip, not another document
         old = found.get(number)
         if old is None:
             found[number] = ref
@@ -267,6 +269,15 @@ def find_references(text: str, own_number: str | None) -> list[DocumentRef]:
                 old.implements or ref.implements,
             )
     return list(found.values())
+
+
+def _same_but_typo(a: str, b: str) -> bool:
+    """Same number and type code, issuing-body code off by one character."""
+    ma, mb = SO_HIEU_RE.fullmatch(a), SO_HIEU_RE.fullmatch(b)
+    if not ma or not mb or a == b or (ma["num"], ma["code"]) != (mb["num"], mb["code"]):
+        return False
+    x, y = sorted((ma["org"], mb["org"]), key=len)
+    return len(y) - len(x) <= 1 and any(y[:i] + y[i + 1 :] == x for i in range(len(y)))
 
 
 def find_implemented(

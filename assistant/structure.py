@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.layout import CLOSING_RE, Paragraph, paragraphs
+from assistant.layout import CLOSING_RE, Paragraph
 from assistant.textnorm import strip_markup
 from assistant.types import Clause
 
@@ -101,8 +101,7 @@ def _as_int(number: str | None) -> int | None:
     return int(number) if number.isdigit() else roman_value(number)
 
 
-def build_tree(body: Paragraph | list[Paragraph]) -> list[_Node]:
-    paras = body if isinstance(body, list) else [body]
+def build_tree(paras: list[Paragraph]) -> list[_Node]:
     root = _Node("root", None, None, None)
     stack: list[_Node] = [root]
     for para in paras:
@@ -205,6 +204,18 @@ def freeze(
         path = (*parent_path, path_part)
         heading = strip_markup(node.heading) if node.heading else None
         children = freeze(node.children, node, path, label, has_structure)
+        if node.inline and node.para is not None and children and all(c.kind not in RANKS for c in children):
+            # "1. Tiếp tục quán triệt …" followed by more paragraphs: the numbered line is đoạn 1.
+            first = Clause(
+                kind="paragraph",
+                number="1",
+                path=(*path, "đ1"),
+                label=f"đoạn 1 {label}",
+                heading=None,
+                start=node.para.start,
+                end=node.para.end,
+            )
+            children = (first, *children)
         out.append(
             Clause(
                 kind=node.kind,
@@ -225,5 +236,3 @@ def parse_clauses(body_paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
     return freeze(build_tree(body_paragraphs))
 
 
-def outline_from_lines(lines: tuple) -> tuple[Clause, ...]:  # type: ignore[type-arg]
-    return parse_clauses(paragraphs(lines))
