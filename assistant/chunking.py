@@ -41,7 +41,9 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
     text = document.text
     out: list[Chunk] = []
 
-    def emit(clause: Clause, breadcrumb: tuple[str, ...], enclosing: Clause | None, inferred: bool) -> None:
+    def emit(
+        clause: Clause, breadcrumb: tuple[str, ...], enclosing: Clause | None, inferred: bool
+    ) -> None:
         span_text = text[clause.start : clause.end]
         clean = clean_span(span_text)
         if not clean:

@@ -48,7 +48,9 @@ PLACE_DATE_RE = re.compile(
     r"(?P<place>[^\W\d_][^,\d]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
     re.IGNORECASE,
 )
-SIGN_AUTHORITY_RE = re.compile(r"^(?P<auth>T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$")
+SIGN_AUTHORITY_RE = re.compile(
+    r"^(?P<auth>T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$"
+)
 # Web-page and portal noise that is never part of a directive.
 NOISE_LINE_RE = re.compile(
     r"^(?:image advertisement|Thống kê truy cập|Văn bản đang xem|Chưa có Video|Liên hệ"
@@ -60,7 +62,9 @@ NOISE_LINE_RE = re.compile(
 WEB_META_RE = re.compile(
     r"^(?P<field>Số hiệu|Loại văn bản|Nơi ban hành|Người ký|Ngày ban hành|Ngày hiệu lực|Tình trạng)\s*:\s*\|?\s*(?P<value>.*?)\s*\|?\s*$"
 )
-PORTAL_RE = re.compile(r"^(?:Cổng [Tt]hông tin điện tử|Trang thông tin điện tử|Báo điện tử)\s+\S.*$")
+PORTAL_RE = re.compile(
+    r"^(?:Cổng [Tt]hông tin điện tử|Trang thông tin điện tử|Báo điện tử)\s+\S.*$"
+)
 DATELINE_RE = re.compile(r"^\((?P<site>[\w-]+(?:\.[\w-]+)*\.(?:vn|com|org|net))\)\s*[-–—]")
 CLOSING_RE = re.compile(
     r"^(?:Trên đây là|(?:Kết luận|Chỉ thị|Nghị quyết|Công văn|Kế hoạch|Thông báo|Quy định) này (?:được )?phổ biến)",
@@ -79,7 +83,9 @@ class Line:
 
     @property
     def blank(self) -> bool:
-        return not self.clean or RULE_RE.match(self.clean) is not None or set(self.clean) <= {"|", " "}
+        return (
+            not self.clean or RULE_RE.match(self.clean) is not None or set(self.clean) <= {"|", " "}
+        )
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,11 @@ def analyse(text: str) -> Layout:
         if first is not None:
             head = lines[first]
             nxt = lines[first + 1] if first + 1 < len(lines) else None
-            if len(head.clean) <= 250 and not head.clean.endswith(".") and (nxt is None or nxt.blank):
+            if (
+                len(head.clean) <= 250
+                and not head.clean.endswith(".")
+                and (nxt is None or nxt.blank)
+            ):
                 title_parts = [head.clean]
                 start = first + 1
     end = _body_end(lines, start)
@@ -230,14 +240,39 @@ def analyse(text: str) -> Layout:
         body = body[:-1]
     if end < len(lines) and NOISE_LINE_RE.match(lines[end].clean) and body:
         last = body[-1].clean
-        if len(last) <= 60 and not re.search(r"[.;:!?]$", last) and re.fullmatch(r"[\w\s,-]+", last):
+        if (
+            len(last) <= 60
+            and not re.search(r"[.;:!?]$", last)
+            and re.fullmatch(r"[\w\s,-]+", last)
+        ):
             body = body[:-1]
     title = " ".join(" ".join(title_parts).split()) or None
     return Layout(lines, lines[:start], body, lines[end:], title, type_line)
 
 
 _OPEN_END_WORDS = frozenset(
-    "của và với các những cho trong để là được về theo tại từ đến nhằm gắn hoặc cùng như".split()
+    [
+        "của",
+        "và",
+        "với",
+        "các",
+        "những",
+        "cho",
+        "trong",
+        "để",
+        "là",
+        "được",
+        "về",
+        "theo",
+        "tại",
+        "từ",
+        "đến",
+        "nhằm",
+        "gắn",
+        "hoặc",
+        "cùng",
+        "như",
+    ]
 )
 _CLOSED_END_RE = re.compile(r"[.;:!?…”\")\]»]\s*$")
 MARKER_RE = re.compile(r"^(?:[IVXL]+[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ]\)|[-–—+•·])")
@@ -252,7 +287,9 @@ def _continues(prev: Paragraph, line: Line) -> bool:
     if MARKER_RE.match(first.clean) and (len(text) <= 120 or first.raw.strip().endswith("**")):
         return False  # a heading such as "6. Sở Y tế" is followed by its body, not continued
     last_word = text.split()[-1].lower()
-    return line.clean[:1].islower() or text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
+    return (
+        line.clean[:1].islower() or text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
+    )
 
 
 def paragraphs(lines: tuple[Line, ...]) -> list[Paragraph]:

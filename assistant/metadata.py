@@ -29,7 +29,9 @@ from assistant.layout import (
 from assistant.textnorm import key, strip_markup, title_case_vn
 from assistant.types import CopyStamp, DocumentRef, Signer
 
-_MOTTO_WORDS = frozenset(key("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ĐỘC LẬP TỰ DO HẠNH PHÚC ĐẢNG CỘNG SẢN").split())
+_MOTTO_WORDS = frozenset(
+    key("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ĐỘC LẬP TỰ DO HẠNH PHÚC ĐẢNG CỘNG SẢN").split()
+)
 _TITLE_WORD_RE = re.compile(
     r"^(?:PHÓ|CHỦ TỊCH|BÍ THƯ|CHÁNH|CHÀNH|GIÁM ĐỐC|TRƯỞNG|TỔNG|THỦ TƯỚNG|BỘ TRƯỞNG|ỦY VIÊN|UỶ VIÊN)\b"
 )
@@ -108,7 +110,12 @@ def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
     out: list[str] = []
     for line in lines:
         for cell in _cells(line):
-            if not is_upper_line(cell) or re.search(r"\d", cell) or len(cell) > 60 or type_name_of(cell):
+            if (
+                not is_upper_line(cell)
+                or re.search(r"\d", cell)
+                or len(cell) > 60
+                or type_name_of(cell)
+            ):
                 continue
             words = set(key(re.sub(r"[^\w\s]", " ", cell)).split())
             if words and not words <= _MOTTO_WORDS:
@@ -249,7 +256,9 @@ def find_references(text: str, own_number: str | None) -> list[DocumentRef]:
         implements: tuple[str, ...] = ()
         impl_m = _REF_IMPLEMENTS_RE.match(after[:60] + " ")
         if impl_m is None:
-            impl_m = re.match(r"^\s*,?\s*về\s+(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+", after)
+            impl_m = re.match(
+                r"^\s*,?\s*về\s+(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+", after
+            )
         if impl_m:
             target = SO_HIEU_RE.search(after, impl_m.end(), impl_m.end() + 40)
             if target:

@@ -27,7 +27,9 @@ def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
         number = meta.normalise_so_hieu(found) if found else None
 
     first_body = next((ln.clean for ln in layout.body if ln.clean), "")
-    is_news = number is None and (DATELINE_RE.match(first_body) is not None or meta.news_source(layout) is not None)
+    is_news = number is None and (
+        DATELINE_RE.match(first_body) is not None or meta.news_source(layout) is not None
+    )
     if layout.type_line is not None:
         doc_type = type_name_of(layout.type_line.clean) or "Văn bản"
     elif number:

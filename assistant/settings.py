@@ -20,9 +20,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", frozen=True)
 
     corpus_dir: Path = Field(
-        default=PROJECT_ROOT / "corpus", description="Folder of source documents (.txt .md .docx .pdf .html)."
+        default=PROJECT_ROOT / "corpus",
+        description="Folder of source documents (.txt .md .docx .pdf .html).",
     )
-    index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Folder of the built index (not in git).")
+    index_dir: Path = Field(
+        default=PROJECT_ROOT / "index", description="Folder of the built index (not in git)."
+    )
     models_dir: Path = Field(
         default=PROJECT_ROOT / "models",
         description="Cache of prepared embedding models (not in git), e.g. models/multilingual-e5-small.",
@@ -35,7 +38,9 @@ class Settings(BaseSettings):
         ),
     )
     max_file_bytes: int = Field(
-        default=20 * 1024 * 1024, gt=0, description="Larger source files are skipped with a message."
+        default=20 * 1024 * 1024,
+        gt=0,
+        description="Larger source files are skipped with a message.",
     )
 
 

@@ -31,7 +31,15 @@ INFERRED_NOTE = "đề mục suy ra, không có trong văn bản"
 
 def roman(n: int) -> str:
     out = ""
-    for value, numeral in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, numeral in (
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += numeral
             n -= value
@@ -113,13 +121,17 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             while stack[-1] is not root and stack[-1].rank >= RANKS[kind]:
                 stack.pop()
             heading_only = _is_heading_only(kind, strip_markup(rest))
-            node = _Node(kind, number, rest if heading_only else None, para, inline=not heading_only)
+            node = _Node(
+                kind, number, rest if heading_only else None, para, inline=not heading_only
+            )
             stack[-1].children.append(node)
             stack.append(node)
         else:
             parent = stack[-1]
             if parent is root:
-                kind = "preamble" if not any(c.kind in RANKS for c in root.children) else "paragraph"
+                kind = (
+                    "preamble" if not any(c.kind in RANKS for c in root.children) else "paragraph"
+                )
             parent.children.append(_Node(kind, None, None, para))
     return _infer_parts(root.children)
 
@@ -168,9 +180,14 @@ def _join_label(own: str, node: _Node, parent_label: str, parent: _Node | None) 
     if parent is None or not parent_label:
         return own
     # "điểm 3.1 Mục III", not "điểm 3.1 khoản 3 Mục III": the number already says khoản 3.
-    if node.kind == "tieu_muc" and parent.kind == "khoan" and node.number and parent.number:
-        if node.number.startswith(parent.number + "."):
-            parent_label = parent_label.split(" ", 2)[2] if parent_label.count(" ") >= 2 else ""
+    if (
+        node.kind == "tieu_muc"
+        and parent.kind == "khoan"
+        and node.number
+        and parent.number
+        and node.number.startswith(parent.number + ".")
+    ):
+        parent_label = parent_label.split(" ", 2)[2] if parent_label.count(" ") >= 2 else ""
     return f"{own} {parent_label}".strip()
 
 
@@ -189,14 +206,20 @@ def freeze(
         counters["paragraph"] = 1  # the numbered line itself is the first đoạn
     out = []
     for node in nodes:
-        group = "dash" if node.kind == "dash" else ("closing" if node.kind == "closing" else "paragraph")
+        group = (
+            "dash"
+            if node.kind == "dash"
+            else ("closing" if node.kind == "closing" else "paragraph")
+        )
         if node.kind in RANKS:
             ordinal = 0
             path_part = node.number or "?"
         else:
             counters[group] = counters.get(group, 0) + 1
             ordinal = counters[group]
-            path_part = {"dash": "-", "closing": "kết", "preamble": "mở đầu"}.get(node.kind, "đ") + str(ordinal)
+            path_part = {"dash": "-", "closing": "kết", "preamble": "mở đầu"}.get(
+                node.kind, "đ"
+            ) + str(ordinal)
         own = _own_label(node, ordinal)
         if node.kind == "preamble" and has_structure:
             own = f"{own} phần mở đầu"
@@ -204,7 +227,12 @@ def freeze(
         path = (*parent_path, path_part)
         heading = strip_markup(node.heading) if node.heading else None
         children = freeze(node.children, node, path, label, has_structure)
-        if node.inline and node.para is not None and children and all(c.kind not in RANKS for c in children):
+        if (
+            node.inline
+            and node.para is not None
+            and children
+            and all(c.kind not in RANKS for c in children)
+        ):
             # "1. Tiếp tục quán triệt …" followed by more paragraphs: the numbered line is đoạn 1.
             first = Clause(
                 kind="paragraph",
@@ -234,5 +262,3 @@ def freeze(
 
 def parse_clauses(body_paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
     return freeze(build_tree(body_paragraphs))
-
-

@@ -91,11 +91,34 @@ def clean_block(text: str) -> str:
 
 # How official names are usually capitalised; the document's own usage outweighs this.
 _OFFICIAL_NAMES = (
-    "Ban Thường vụ", "Ban Bí thư", "Bộ Chính trị", "Ban Chấp hành Trung ương", "Văn phòng",
-    "Chánh Văn phòng", "Chủ tịch", "Phó Chủ tịch", "Bí thư", "Phó Bí thư", "Thường trực",
-    "Mặt trận Tổ quốc Việt Nam", "Hội Chữ thập đỏ", "Đảng ủy Khối các cơ quan", "Thành ủy",
-    "Tỉnh ủy", "Quận ủy", "Huyện ủy", "Thị ủy", "Ban Dân vận", "Trung ương", "Ủy ban nhân dân",
-    "Hội đồng nhân dân", "Đảng bộ", "thành phố", "tỉnh", "quận", "huyện",
+    "Ban Thường vụ",
+    "Ban Bí thư",
+    "Bộ Chính trị",
+    "Ban Chấp hành Trung ương",
+    "Văn phòng",
+    "Chánh Văn phòng",
+    "Chủ tịch",
+    "Phó Chủ tịch",
+    "Bí thư",
+    "Phó Bí thư",
+    "Thường trực",
+    "Mặt trận Tổ quốc Việt Nam",
+    "Hội Chữ thập đỏ",
+    "Đảng ủy Khối các cơ quan",
+    "Thành ủy",
+    "Tỉnh ủy",
+    "Quận ủy",
+    "Huyện ủy",
+    "Thị ủy",
+    "Ban Dân vận",
+    "Trung ương",
+    "Ủy ban nhân dân",
+    "Hội đồng nhân dân",
+    "Đảng bộ",
+    "thành phố",
+    "tỉnh",
+    "quận",
+    "huyện",
 )
 _ABBREVIATION_RE = re.compile(r"[B-DF-HJ-NP-TV-ZĐ]{2,}|UB[A-ZĐ]*")
 _ROMAN_RE = re.compile(r"[IVXLC]+")
@@ -146,7 +169,9 @@ def title_case_vn(upper: str, reference_text: str = "") -> str:
         i = index
         index += 1
         prev_key, prev = prev, k
-        if i > 0 and (_ABBREVIATION_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word) or word.isdigit()):
+        if i > 0 and (
+            _ABBREVIATION_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word) or word.isdigit()
+        ):
             in_name = False
             return word
         capital = True

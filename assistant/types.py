@@ -130,7 +130,9 @@ class Chunk:
     label: str  # full citation: "khoản 6 Mục III Kế hoạch số 164/KH-UBND ngày 05/6/2023 của UBND thành phố Hà Nội"
     breadcrumb: tuple[str, ...]  # headings from the top: ("Mục III (suy ra)", "6. Sở Y tế")
     text: str  # exactly document.text[start:end]
-    clean_text: str  # the same words with markup and page-break noise removed, for indexing and display
+    clean_text: (
+        str  # the same words with markup and page-break noise removed, for indexing and display
+    )
     start: int
     end: int
     clause_start: int  # span of the whole enclosing clause (khoản), to read it in full

