@@ -132,6 +132,18 @@ def is_upper_line(clean: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+_MOTTO_WORDS = frozenset(
+    "cộng hòa hoà xã hội chủ nghĩa việt nam độc lập tự do hạnh phúc đảng sản".split()
+)
+STRUCTURE_MARKER_RE = re.compile(r"^(?:[IVXL]+|\d{1,2})[.)]\s+\S")
+
+
+def is_motto(clean: str) -> bool:
+    """The national or Party motto lines, possibly split: "Độc lập - Tự do - Hạnh phúc"."""
+    words = re.findall(r"\w+", clean.lower())
+    return bool(words) and all(w in _MOTTO_WORDS for w in words)
+
+
 def type_name_of(clean: str) -> str | None:
     """ "KẾ HOẠCH" → "Kế hoạch" when the whole line is a document type."""
     words = " ".join(clean.split()).lower()
@@ -157,8 +169,10 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
     while i < n:
         line = lines[i]
         clean = line.clean
-        if line.blank:
+        if line.blank or is_motto(clean):
             i += 1
+        elif STRUCTURE_MARKER_RE.match(clean):
+            break  # "I. MỤC TIÊU" or "1. …": the body has begun
         elif type_line is None and type_name_of(clean):
             type_line = line
             i += 1
@@ -229,6 +243,7 @@ def analyse(text: str) -> Layout:
             if (
                 len(head.clean) <= 250
                 and not head.clean.endswith(".")
+                and not STRUCTURE_MARKER_RE.match(head.clean)
                 and (nxt is None or nxt.blank)
             ):
                 title_parts = [head.clean]

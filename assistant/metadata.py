@@ -22,6 +22,7 @@ from assistant.layout import (
     WEB_META_RE,
     Layout,
     Line,
+    is_motto,
     is_upper_line,
     paragraphs,
     type_name_of,
@@ -34,6 +35,9 @@ _MOTTO_WORDS = frozenset(
 )
 _TITLE_WORD_RE = re.compile(
     r"^(?:PHÓ|CHỦ TỊCH|BÍ THƯ|CHÁNH|CHÀNH|GIÁM ĐỐC|TRƯỞNG|TỔNG|THỦ TƯỚNG|BỘ TRƯỞNG|ỦY VIÊN|UỶ VIÊN)\b"
+)
+_ADMIN_UNIT_RE = re.compile(
+    r"^(?:TỈNH|THÀNH PHỐ|TP\.?|QUẬN|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!ỦY|UỶ)"
 )
 _SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký)", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
@@ -117,8 +121,12 @@ def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
                 or type_name_of(cell)
             ):
                 continue
-            words = set(key(re.sub(r"[^\w\s]", " ", cell)).split())
-            if words and not words <= _MOTTO_WORDS:
+            if is_motto(cell):
+                continue
+            if out and _ADMIN_UNIT_RE.match(cell):
+                # "ỦY BAN NHÂN DÂN" / "TỈNH BẮC NINH": one name written on two lines.
+                out[-1] = title_case_vn(f"{out[-1]} {cell}", reference)
+            else:
                 out.append(title_case_vn(cell, reference))
     return out
 
@@ -141,6 +149,7 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
     m = SIGN_AUTHORITY_RE.match(lines[start].clean)
     assert m is not None
     collective = [m["rest"]]
+    delegation: str | None = None
     titles: list[str] = []
     name: str | None = None
     i = start + 1
@@ -149,7 +158,11 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
         i += 1
         if not clean or _SIGNED_RE.match(clean):
             continue
-        if is_upper_line(clean) and _TITLE_WORD_RE.match(clean):
+        nested = SIGN_AUTHORITY_RE.match(clean)
+        if nested and not titles:
+            # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": signed for the chair, on the body's behalf.
+            delegation = f"{nested['auth']} {title_case_vn(nested['rest'], reference)}"
+        elif is_upper_line(clean) and _TITLE_WORD_RE.match(clean):
             titles.append(clean)
         elif is_upper_line(clean) and not titles and len(clean) <= 30 and not name:
             collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
@@ -164,6 +177,7 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
         authority=m["auth"],
         on_behalf_of=title_case_vn(" ".join(collective), reference),
         title=title_case_vn(" ".join(titles), reference) if titles else None,
+        delegation=delegation,
     )
     return signer, i
 

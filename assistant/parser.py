@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -46,7 +47,7 @@ def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
     signer, after_signer = meta.parse_signer(layout.tail, text)
     copy_stamp = meta.parse_copy_stamp(layout.tail[after_signer:], text) if signer else None
     if signer is not None and signer.name is None and web.get("Người ký"):
-        signer = Signer(web["Người ký"], signer.authority, signer.on_behalf_of, signer.title)
+        signer = dataclasses.replace(signer, name=web["Người ký"])
     elif signer is None and web.get("Người ký"):
         signer = Signer(web["Người ký"])
 

@@ -15,6 +15,7 @@ def _signer_json(signer: Signer | None) -> dict[str, Any] | None:
         "authority": signer.authority,
         "on_behalf_of": signer.on_behalf_of,
         "title": signer.title,
+        "delegation": signer.delegation,
     }
 
 

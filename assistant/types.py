@@ -22,12 +22,13 @@ class Signer:
     authority: str | None = None  # thẩm quyền ký: "T/M", "TM.", "KT.", "TL.", "TUQ.", "Q."
     on_behalf_of: str | None = None  # the collective after the authority: "Ban Thường vụ"
     title: str | None = None  # chức vụ: "Phó Bí thư", "Chánh Văn phòng"
+    delegation: str | None = None  # a second authority line: "KT. Chủ tịch"
 
     @property
     def display_title(self) -> str | None:
         """Officials write authority, body and title together: "T/M Ban Thường vụ, Phó Bí thư"."""
         head = " ".join(p for p in (self.authority, self.on_behalf_of) if p)
-        parts = [p for p in (head, self.title) if p]
+        parts = [p for p in (head, self.delegation, self.title) if p]
         return ", ".join(parts) or None
 
 
