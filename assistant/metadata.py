@@ -92,8 +92,8 @@ def _parse_date(d: str, m: str, y: str) -> dt.date | None:
 def find_number(lines: Iterable[Line]) -> str | None:
     for line in lines:
         for cell in _cells(line):
-            m = re.match(r"^Số(?:\s*hiệu)?\s*:?\s*", cell)
-            if m:
+            # "Số: 164/KH-UBND", or "… CƠ QUAN TW Số 44-KL/TW" where OCR merged two columns.
+            for m in re.finditer(r"(?:^|\s)Số(?:\s*hiệu)?\s*:?\s*", cell):
                 found = SO_HIEU_RE.match(cell, m.end())
                 if found:
                     return normalise_so_hieu(found)

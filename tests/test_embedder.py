@@ -20,7 +20,6 @@ from assistant.embedder import (
     HashingEmbedder,
     Prefixes,
     SentenceTransformerEmbedder,
-    fold_diacritics,
     get_embedder,
     prefixes_for,
 )
@@ -164,9 +163,6 @@ class TestHashingEmbedder:
 
     def test_empty_text_is_zero(self) -> None:
         assert not HashingEmbedder().encode_query("").any()
-
-    def test_fold_diacritics(self) -> None:
-        assert fold_diacritics("Đảng Cộng sản Việt Nam") == "dang cong san viet nam"
 
     def test_rejects_bad_dimension(self) -> None:
         with pytest.raises(ValueError, match="dimension"):
