@@ -43,6 +43,10 @@ class Corpus:
             names = [d.doc_id, d.source, Path(d.source).stem, d.doc_number or ""]
             if any(wanted == folded_key(n) for n in names if n):
                 return parsed
+        for parsed in self.documents:
+            d = parsed.document
+            if folded_key(d.source).startswith(wanted) or wanted == folded_key(d.doc_type):
+                return parsed
         digits = re.findall(r"\d+", ref)
         words = set(re.findall(r"[a-z]+", wanted))
         candidates = []

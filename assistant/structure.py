@@ -133,7 +133,19 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
                     "preamble" if not any(c.kind in RANKS for c in root.children) else "paragraph"
                 )
             parent.children.append(_Node(kind, None, None, para))
+    _mark_captions(root.children)
     return _infer_parts(root.children)
+
+
+def _mark_captions(top: list[_Node]) -> None:
+    """In an unnumbered page (a news article), a short line with no closing punctuation
+    between paragraphs is a photo caption: it must not shift the numbering of the đoạn."""
+    if any(n.kind in RANKS for n in top):
+        return
+    for node in top[:-1]:
+        text = node.para.clean if node.para else ""
+        if len(text) <= 150 and not _SENTENCE_END_RE.search(text):
+            node.kind = "caption"
 
 
 def _infer_parts(top: list[_Node]) -> list[_Node]:
@@ -173,6 +185,8 @@ def _own_label(node: _Node, ordinal: int) -> str:
         return f"gạch đầu dòng thứ {word}"
     if node.kind == "closing":
         return "đoạn kết" if ordinal == 1 else f"đoạn kết {ordinal}"
+    if node.kind == "caption":
+        return f"chú thích ảnh {ordinal}"
     return f"đoạn {ordinal}"
 
 
@@ -206,20 +220,15 @@ def freeze(
         counters["paragraph"] = 1  # the numbered line itself is the first đoạn
     out = []
     for node in nodes:
-        group = (
-            "dash"
-            if node.kind == "dash"
-            else ("closing" if node.kind == "closing" else "paragraph")
-        )
+        group = node.kind if node.kind in ("dash", "closing", "caption") else "paragraph"
         if node.kind in RANKS:
             ordinal = 0
             path_part = node.number or "?"
         else:
             counters[group] = counters.get(group, 0) + 1
             ordinal = counters[group]
-            path_part = {"dash": "-", "closing": "kết", "preamble": "mở đầu"}.get(
-                node.kind, "đ"
-            ) + str(ordinal)
+            prefixes = {"dash": "-", "closing": "kết", "preamble": "mở đầu", "caption": "ảnh"}
+            path_part = prefixes.get(node.kind, "đ") + str(ordinal)
         own = _own_label(node, ordinal)
         if node.kind == "preamble" and has_structure:
             own = f"{own} phần mở đầu"

@@ -311,6 +311,13 @@ CLAUSES = [
     ("44-KL/TW", "đoạn 3 phần mở đầu", "Tuy nhiên, chất lượng", "chưa được xây dựng"),
     ("44-KL/TW", "đoạn 2 khoản 2", "Tiếp tục rà soát", "hợp tác quốc tế"),
     ("44-KL/TW", "đoạn 3 khoản 1", "Cán bộ, đảng viên gương mẫu", "Dân vận khéo"),
+    # The news article: paragraphs, photo captions apart so they do not shift the numbering.
+    ("Tin bài", "đoạn 1", "(Haiphong.gov.vn) - Chiều 3/12", "Chỉ thị số 43-CT/TW ngày 8/6/2010"),
+    ("Tin bài", "chú thích ảnh 1", "Đồng chí Lê Trí Vũ, Trưởng Ban Dân vận Thành ủy", "báo cáo"),
+    ("Tin bài", "đoạn 5", "Trong hơn 10 năm (2010 - 6/2021)", "291.686 đơn vị máu"),
+    ("Tin bài", "đoạn 6", "Tại cuộc làm việc, Thành ủy Hải Phòng đề nghị", "Bộ Nội vụ"),
+    ("Tin bài", "đoạn 11", "Phát biểu tại cuộc làm việc, đồng chí Đỗ Mạnh Hiến", "an sinh xã hội"),
+    ("Tin bài", "chú thích ảnh 5", "Đồng chí Đỗ Mạnh Hiến, Phó Bí thư Thường trực", "phát biểu"),
 ]
 
 
