@@ -5,19 +5,23 @@ Commands only translate: they call the package and render the result.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
 from assistant.corpus import Corpus, check, load_corpus
 from assistant.embedder import prepare_model
+from assistant.engine import Engine, open_engine
 from assistant.errors import AssistantError
-from assistant.schema import chunk_json, clause_json, document_json
+from assistant.retrieval import SearchFilters
+from assistant.schema import chunk_json, clause_json, document_json, hit_json
 from assistant.settings import Settings
 from assistant.structure import INFERRED_NOTE
 from assistant.types import Clause, ParsedDocument
@@ -25,8 +29,10 @@ from assistant.types import Clause, ParsedDocument
 app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng lệnh.", no_args_is_help=True)
 corpus_app = typer.Typer(help="Kho văn bản: liệt kê, xem cấu trúc, kiểm tra.", no_args_is_help=True)
 model_app = typer.Typer(help="Mô hình nhúng (embedding).", no_args_is_help=True)
+index_app = typer.Typer(help="Chỉ mục tìm kiếm.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(model_app, name="model")
+app.add_typer(index_app, name="index")
 
 console = Console()
 CorpusOpt = Annotated[
@@ -163,6 +169,95 @@ def model_prepare(
         )
     else:
         console.print(f"[green]Sẵn sàng[/green]: {folder}")
+
+
+def _open_engine(*, rebuild: bool = False) -> Engine:
+    """Open the engine with a progress bar for any embedding work it has to do."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("Nhúng các đoạn văn bản", total=None, visible=False)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=True)
+
+        return open_engine(
+            rebuild=rebuild, notify=lambda m: console.print(f"[dim]{m}[/dim]"), progress=progress
+        )
+
+
+@index_app.command("build")
+def index_build(
+    force: Annotated[
+        bool, typer.Option("--force", help="Xây dựng lại dù chỉ mục còn mới.")
+    ] = False,
+) -> None:
+    """Xây dựng (hoặc cập nhật) chỉ mục tìm kiếm từ thư mục corpus/."""
+    try:
+        engine = _open_engine(rebuild=force)
+    except AssistantError as exc:
+        _fail(str(exc))
+    m = engine.index.manifest
+    console.print(
+        f"[green]Chỉ mục sẵn sàng[/green]: {m.n_documents} văn bản, {m.n_chunks} đoạn, "
+        f"mô hình {m.model_id} ({m.dimension} chiều) — {engine.index.path}"
+    )
+
+
+@app.command("search")
+def search(
+    query: Annotated[
+        str, typer.Argument(help="Câu hỏi hoặc từ khóa, ví dụ “Sở Y tế phải làm gì?”.")
+    ],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Số kết quả.")] = 5,
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Chỉ tìm trong văn bản này (số hiệu).")
+    ] = None,
+    issuer: Annotated[
+        list[str] | None, typer.Option("--issuer", help="Chỉ văn bản của cơ quan này.")
+    ] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Chỉ loại văn bản này.")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Ban hành từ ngày (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Ban hành đến ngày (YYYY-MM-DD).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tìm các khoản, điểm liên quan nhất, kèm nhãn trích dẫn."""
+    if not query.strip():
+        _fail("Câu hỏi trống. Hãy nhập nội dung cần tìm.")
+    try:
+        filters = SearchFilters(
+            doc_ids=frozenset(doc or ()),
+            issuers=frozenset(issuer or ()),
+            doc_types=frozenset(doc_type or ()),
+            date_from=dt.date.fromisoformat(date_from) if date_from else None,
+            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+        )
+    except ValueError:
+        _fail("Ngày phải có dạng YYYY-MM-DD, ví dụ 2023-06-05.")
+    try:
+        engine = _open_engine()
+        hits = engine.searcher.search(query, k=k, filters=filters)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json([hit_json(h) for h in hits])
+        return
+    if not hits:
+        console.print("Không tìm thấy đoạn nào phù hợp.")
+    for rank, hit in enumerate(hits, start=1):
+        console.print(f"[bold]{rank}. {hit.chunk.label}[/bold]")
+        console.print(f"   [dim]{hit.chunk.heading}[/dim]")
+        console.print("   " + hit.chunk.clean_text.replace("\n", "\n   "))
 
 
 if __name__ == "__main__":

@@ -194,7 +194,10 @@ class SentenceTransformerEmbedder(Embedder):
         local = isinstance(source, Path) or Path(source).is_dir()
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
+            # The per-tensor "Loading weights" bar is noise in a CLI and in the app's log.
+            hf_logging.disable_progress_bar()
             return SentenceTransformer(str(source), device="cpu", local_files_only=local)
         # Loading fails in many library-specific ways (OSError, ValueError, hub errors…).
         except Exception as exc:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.types import Chunk, Clause, CopyStamp, Document, Signer
+
+if TYPE_CHECKING:
+    from assistant.retrieval import SearchHit
 
 
 def _signer_json(signer: Signer | None) -> dict[str, Any] | None:
@@ -93,4 +96,19 @@ def clause_json(c: Clause) -> dict[str, Any]:
         "start": c.start,
         "end": c.end,
         "children": [clause_json(child) for child in c.children],
+    }
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    d = hit.document
+    return {
+        **chunk_json(hit.chunk),
+        "doc_number": d.doc_number,
+        "doc_type": d.doc_type,
+        "issuer": d.issuer,
+        "date": d.date.isoformat() if d.date else None,
+        "score": round(hit.score, 6),
+        "dense_rank": hit.dense_rank,
+        "lexical_rank": hit.lexical_rank,
+        "reasons": list(hit.reasons),
     }

@@ -1,0 +1,78 @@
+"""Load everything once: settings → model → index (rebuilt when stale) → searcher.
+
+The CLI, the app and the answerer all open the same ``Engine``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.corpus import load_corpus
+from assistant.embedder import Embedder, get_embedder
+from assistant.errors import AssistantError, IndexMismatchError
+from assistant.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
+from assistant.retrieval import HybridSearcher
+from assistant.settings import Settings
+from assistant.types import SkippedFile
+
+log = logging.getLogger(__name__)
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Engine:
+    settings: Settings
+    embedder: Embedder
+    index: LoadedIndex
+    searcher: HybridSearcher
+    skipped: tuple[SkippedFile, ...] = ()
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    rebuild: bool = False,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> tuple[LoadedIndex, tuple[SkippedFile, ...]]:
+    """The current index, building or rebuilding it when missing, stale or damaged."""
+    say = notify or log.info
+    path = settings.index_dir / "default"
+    expected = expected_manifest(embedder.model_id, settings.corpus_dir)
+    if not rebuild:
+        try:
+            return load_index(path, expected), ()
+        except IndexMismatchError as exc:
+            say(f"{exc} Đang xây dựng lại chỉ mục… (rebuilding the index)")
+    if not settings.corpus_dir.is_dir():
+        raise AssistantError(
+            f"Không tìm thấy thư mục văn bản: {settings.corpus_dir} (corpus folder not found)"
+        )
+    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    for skipped in corpus.skipped:
+        say(f"Bỏ qua {skipped.source}: {skipped.reason}")
+    index = build_index(corpus, embedder, path, expected, progress=progress)
+    say(
+        f"Đã xây dựng chỉ mục: {index.manifest.n_documents} văn bản, {index.manifest.n_chunks} đoạn "
+        f"({index.manifest.reused_vectors} vectơ dùng lại) trong {index.manifest.build_seconds:.1f} giây."
+    )
+    return index, corpus.skipped
+
+
+def open_engine(
+    settings: Settings | None = None,
+    *,
+    rebuild: bool = False,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> Engine:
+    settings = settings or Settings()
+    embedder = get_embedder(settings.embedding_model, settings.models_dir)
+    index, skipped = ensure_index(
+        settings, embedder, rebuild=rebuild, notify=notify, progress=progress
+    )
+    searcher = HybridSearcher(index, embedder)
+    return Engine(settings, embedder, index, searcher, skipped)

@@ -1,0 +1,254 @@
+"""Hybrid search: dense (FAISS) + lexical (BM25) by reciprocal-rank fusion, then structure.
+
+Structure outweighs fusion where the question is explicit about it: a question that
+names a body ("Sở Y tế", "HĐND quận") ranks first the clauses headed by that body or
+making it the subject of a duty; one that names a document ("KH 17", "Kết luận 44",
+"công văn 1416") or a locality ("Kiến An") favours that document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.bodies import bodies_in_question, body_key, match_strength
+from assistant.embedder import Embedder
+from assistant.index import LoadedIndex
+from assistant.lexical import concepts, tokenize, with_synonyms
+from assistant.textnorm import folded_key, nfc
+from assistant.types import Chunk, Document
+
+RRF_K = 60
+BODY_WEIGHT = 3.0 / (RRF_K + 1)  # a clause headed by the named body outranks fusion alone
+DOCUMENT_WEIGHT = 1.0 / (RRF_K + 1)
+PHRASE_WEIGHT = 1.0 / (RRF_K + 1)
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search; empty fields do not restrict."""
+
+    doc_ids: frozenset[str] = frozenset()
+    issuers: frozenset[str] = frozenset()
+    doc_types: frozenset[str] = frozenset()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def allows(self, document: Document) -> bool:
+        if (
+            self.doc_ids
+            and document.doc_id not in self.doc_ids
+            and document.doc_number not in self.doc_ids
+        ):
+            return False
+        if self.issuers and not any(
+            folded_key(i) in folded_key(document.issuer or "") for i in self.issuers
+        ):
+            return False
+        if self.doc_types and not any(
+            folded_key(t) == folded_key(document.doc_type) for t in self.doc_types
+        ):
+            return False
+        if self.date_from and (document.date is None or document.date < self.date_from):
+            return False
+        return not (self.date_to and (document.date is None or document.date > self.date_to))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk: Chunk
+    document: Document
+    score: float
+    dense_rank: int | None
+    lexical_rank: int | None
+    body_match: float = 0.0
+    document_match: float = 0.0
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    bodies: tuple[str, ...]
+    documents: frozenset[str]  # doc_ids the question names by number or locality
+
+
+def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
+    wanted = set(concepts(query))
+    named: set[str] = set()
+    query_key = folded_key(query)
+    for d in documents:
+        if d.doc_number:
+            m = re.match(r"(\d+)", d.doc_number)
+            code = re.search(r"[-/]([A-ZĐ][A-Za-zĐđ]*)[-/]", d.doc_number)
+            if m and code and f"§{code.group(1).lower()}{m.group(1)}" in wanted:
+                named.add(d.doc_id)
+            if folded_key(d.doc_number) in query_key:
+                named.add(d.doc_id)
+        for place in _localities(d):
+            if re.search(rf"\b{re.escape(place)}\b", query_key):
+                named.add(d.doc_id)
+    return QueryAnalysis(tuple(bodies_in_question(query)), frozenset(named))
+
+
+def _localities(d: Document) -> set[str]:
+    """ "Kiến An", "Từ Sơn", "Hà Nội": where the issuing body governs, folded. Not the
+    place of signing: a central conclusion signed in Hà Nội is not about Hà Nội."""
+    if not d.issuer:
+        return set()
+    m = re.search(
+        r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$", d.issuer
+    )
+    return {folded_key(m.group(1))} if m else set()
+
+
+class HybridSearcher:
+    """Search one loaded index. Construct once; ``search`` is cheap and thread-safe."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, *, candidates: int = 50) -> None:
+        if candidates <= 0:
+            raise ValueError(
+                f"candidates must be greater than 0. Currently, candidates is {candidates}."
+            )
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+        docs = {d.doc_id: d for d in index.documents}
+        self._chunk_docs = [docs[c.doc_id] for c in index.chunks]
+        self._heading_keys = [body_key(" ".join(c.breadcrumb[-1:])) for c in index.chunks]
+        self._text_keys = [body_key(c.clean_text[:400]) for c in index.chunks]
+        self._folded_texts = [folded_key(c.clean_text) for c in index.chunks]
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+        tokenize("khởi động bộ tách từ")  # loads underthesea's model once
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        query = nfc(query).strip()[:MAX_QUERY_CHARS]
+        if not query or k <= 0 or not self.index.chunks:
+            return []
+        allowed = np.array(
+            [filters.allows(d) for d in self._chunk_docs]
+            if filters
+            else [True] * len(self._chunk_docs)
+        )
+        if not allowed.any():
+            return []
+        dense = self._dense_ranks(query, allowed)
+        lexical = self._lexical_ranks(query, allowed)
+        analysis = analyse_query(query, self.index.documents)
+        scores: dict[int, float] = {}
+        for ranks in (dense, lexical):
+            for i, rank in ranks.items():
+                scores[i] = scores.get(i, 0.0) + 1.0 / (RRF_K + rank)
+        body_matches: dict[int, float] = {}
+        if analysis.bodies:
+            for i in map(int, np.flatnonzero(allowed)):
+                strength = max(
+                    match_strength(b, self._heading_keys[i], self._text_keys[i])
+                    for b in analysis.bodies
+                )
+                if strength:
+                    body_matches[i] = strength
+                    scores[i] = scores.get(i, 0.0) + BODY_WEIGHT * strength
+        phrase = folded_key(re.sub(r"[^\w\s/%,.-]", " ", query)).strip(" .,")
+        if 0 < len(phrase.split()) <= 6:
+            # A short keyword query found verbatim outranks partial matches ("kinh phí" vs "miễn phí").
+            for i in map(int, np.flatnonzero(allowed)):
+                if phrase in self._folded_texts[i]:
+                    scores[i] = scores.get(i, 0.0) + PHRASE_WEIGHT
+        if analysis.documents:
+            for i in list(scores):
+                if self._chunk_docs[i].doc_id in analysis.documents:
+                    scores[i] += DOCUMENT_WEIGHT
+        ranked = sorted(scores, key=lambda i: -scores[i])
+        hits: list[SearchHit] = []
+        seen: set[str] = set()
+        for i in ranked:
+            chunk = self.index.chunks[i]
+            if chunk.id in seen:
+                continue
+            seen.add(chunk.id)
+            reasons = []
+            if i in body_matches:
+                reasons.append("nêu đúng cơ quan được hỏi")
+            if self._chunk_docs[i].doc_id in analysis.documents:
+                reasons.append("thuộc văn bản được hỏi")
+            hits.append(
+                SearchHit(
+                    chunk=chunk,
+                    document=self._chunk_docs[i],
+                    score=scores[i],
+                    dense_rank=dense.get(i),
+                    lexical_rank=lexical.get(i),
+                    body_match=body_matches.get(i, 0.0),
+                    document_match=1.0 if self._chunk_docs[i].doc_id in analysis.documents else 0.0,
+                    reasons=tuple(reasons),
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+    def _dense_ranks(self, query: str, allowed: np.ndarray) -> dict[int, int]:
+        vector = self.embedder.encode_query(query).reshape(1, -1).astype(np.float32)
+        n = self.index.vectors.ntotal
+        want = min(n, self.candidates if allowed.all() else n)
+        _, ids = self.index.vectors.search(vector, want)
+        ranks: dict[int, int] = {}
+        for i in ids[0]:
+            if i >= 0 and allowed[i] and len(ranks) < self.candidates:
+                ranks[int(i)] = len(ranks) + 1
+        return ranks
+
+    def _lexical_ranks(self, query: str, allowed: np.ndarray) -> dict[int, int]:
+        tokens = tokenize(with_synonyms(query))
+        if not tokens:
+            return {}
+        scores = self.index.bm25.get_scores(tokens)
+        scores = np.where(allowed, scores, 0.0)
+        top = np.argsort(-scores)[: self.candidates]
+        return {int(i): rank for rank, i in enumerate((i for i in top if scores[i] > 0), start=1)}
+
+
+class ClauseRetriever(BaseRetriever):
+    """The searcher as a LangChain retriever: each result is a clause with its citation."""
+
+    searcher: HybridSearcher
+    k: int = 5
+    filters: SearchFilters | None = None
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        return [
+            LCDocument(
+                page_content=hit.chunk.clean_text,
+                id=hit.chunk.id,
+                metadata={
+                    "label": hit.chunk.label,
+                    "clause": hit.chunk.clause_label,
+                    "heading": hit.chunk.heading,
+                    "doc_number": hit.document.doc_number,
+                    "doc_type": hit.document.doc_type,
+                    "issuer": hit.document.issuer,
+                    "date": hit.document.date.isoformat() if hit.document.date else None,
+                    "source": hit.chunk.source,
+                    "start": hit.chunk.start,
+                    "end": hit.chunk.end,
+                    "score": hit.score,
+                },
+            )
+            for hit in self.searcher.search(query, k=self.k, filters=self.filters)
+        ]
