@@ -9,10 +9,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.compose import Composer
 from assistant.corpus import load_corpus
 from assistant.embedder import Embedder, get_embedder
 from assistant.errors import AssistantError, IndexMismatchError
 from assistant.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
+from assistant.responsibility import ResponsibilityIndex
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Settings
 from assistant.types import SkippedFile
@@ -27,6 +29,7 @@ class Engine:
     embedder: Embedder
     index: LoadedIndex
     searcher: HybridSearcher
+    composer: Composer
     skipped: tuple[SkippedFile, ...] = ()
 
 
@@ -75,4 +78,6 @@ def open_engine(
         settings, embedder, rebuild=rebuild, notify=notify, progress=progress
     )
     searcher = HybridSearcher(index, embedder)
-    return Engine(settings, embedder, index, searcher, skipped)
+    # The responsibility index is derived from the chunks, so it is rebuilt with every load.
+    composer = Composer(searcher, ResponsibilityIndex(index.chunks))
+    return Engine(settings, embedder, index, searcher, composer, skipped)

@@ -72,6 +72,7 @@ class SearchHit:
     body_match: float = 0.0
     document_match: float = 0.0
     reasons: tuple[str, ...] = field(default=())
+    similarity: float = 0.0  # cosine of question and clause in the embedding space
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class HybridSearcher:
         )
         if not allowed.any():
             return []
-        dense = self._dense_ranks(query, allowed)
+        dense, similarity = self._dense_ranks(query, allowed)
         lexical = self._lexical_ranks(query, allowed)
         analysis = analyse_query(query, self.index.documents)
         scores: dict[int, float] = {}
@@ -193,22 +194,27 @@ class HybridSearcher:
                     body_match=body_matches.get(i, 0.0),
                     document_match=1.0 if self._chunk_docs[i].doc_id in analysis.documents else 0.0,
                     reasons=tuple(reasons),
+                    similarity=similarity.get(i, 0.0),
                 )
             )
             if len(hits) == k:
                 break
         return hits
 
-    def _dense_ranks(self, query: str, allowed: np.ndarray) -> dict[int, int]:
+    def _dense_ranks(
+        self, query: str, allowed: np.ndarray
+    ) -> tuple[dict[int, int], dict[int, float]]:
         vector = self.embedder.encode_query(query).reshape(1, -1).astype(np.float32)
         n = self.index.vectors.ntotal
         want = min(n, self.candidates if allowed.all() else n)
-        _, ids = self.index.vectors.search(vector, want)
+        sims, ids = self.index.vectors.search(vector, want)
         ranks: dict[int, int] = {}
-        for i in ids[0]:
+        similarity: dict[int, float] = {}
+        for i, sim in zip(ids[0], sims[0], strict=True):
             if i >= 0 and allowed[i] and len(ranks) < self.candidates:
                 ranks[int(i)] = len(ranks) + 1
-        return ranks
+                similarity[int(i)] = float(sim)
+        return ranks, similarity
 
     def _lexical_ranks(self, query: str, allowed: np.ndarray) -> dict[int, int]:
         tokens = tokenize(with_synonyms(query))

@@ -166,3 +166,69 @@ class SkippedFile:
 def format_vn_date(date: dt.date) -> str:
     """Vietnamese documents write dates without leading zeros in the month: 05/6/2023."""
     return f"{date.day:02d}/{date.month}/{date.year}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One verified quote: where it is, who issued it, and the exact words."""
+
+    number: int  # the marker [n] in the answer text
+    label: str  # "khoản 6 Mục III Kế hoạch số 164/KH-UBND ngày 05/6/2023 của UBND thành phố Hà Nội"
+    clause: str  # "khoản 6 Mục III", or "phần ký" / "phần đầu văn bản" for metadata
+    clause_path: tuple[str, ...]
+    doc_id: str
+    doc_number: str | None
+    doc_type: str
+    issuer: str | None
+    date: dt.date | None
+    quote: str  # exactly document.text[start:end]
+    source: str
+    start: int
+    end: int
+    clause_start: int  # the whole clause, for "read it in full"
+    clause_end: int
+    chunk_id: str | None = None  # None for header and signature facts
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence or bullet of an answer. ``fact`` statements carry citations; ``note``
+    statements frame the answer (a heading, "các văn bản khác không nêu …")."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    kind: str = "fact"  # "fact", "note", "related" (offered as "có thể liên quan")
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    resolved_question: (
+        str  # after follow-up resolution: "Còn Sở Tài chính thì sao?" → "Sở Tài chính phải làm gì?"
+    )
+    statements: tuple[Statement, ...]
+    citations: tuple[Citation, ...]
+    abstained: bool
+    intent: str = "general"
+    message: str | None = None  # a refusal for bad input, shown instead of an answer
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def text(self) -> str:
+        """The answer as Vietnamese text with [n] markers after every cited statement."""
+        if self.message:
+            return self.message
+        lines = []
+        for s in self.statements:
+            markers = "".join(f"[{n}]" for n in s.citations)
+            lines.append(f"{s.text} {markers}".rstrip() if markers else s.text)
+        return "\n".join(lines)
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """doc_ids cited, in order of first citation."""
+        out: list[str] = []
+        for c in self.citations:
+            if c.doc_id not in out:
+                out.append(c.doc_id)
+        return tuple(out)

@@ -1,0 +1,517 @@
+"""The offline answerer: composes answers from clauses and metadata, never inventing.
+
+Every fact statement quotes a clause (or the header or signature that states it);
+framing lines ("… được giao nhiệm vụ tại 2 văn bản:") are notes. When the documents do
+not answer, it says so and offers the nearest clauses as "có thể liên quan".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
+from assistant.layout import PLACE_DATE_RE, WEB_META_RE
+from assistant.responsibility import ResponsibilityIndex
+from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
+from assistant.textnorm import folded_key, strip_markup
+from assistant.types import Answer, Chunk, Citation, Document, Statement, format_vn_date
+
+MAX_CLAUSES = 12
+_FAR = dt.date(9999, 1, 1)  # sorts undated documents last
+RELATED = 3
+CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
+
+_QUESTION_WORDS = frozenset(
+    "ai gi nao sao bao nhieu khi nao the nao nhu the nao la co khong phai lam duoc giao nhung cac cua "
+    "va voi cho trong theo ve o tai thi con nhiem vu trach nhiem viec van ban ke hoach ket luan cong van "
+    "hoi chu thap do".split()
+)
+_INTENTS: tuple[tuple[str, str], ...] = (
+    ("copy_stamp", r"\bsao luc\b"),
+    ("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
+    ("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
+    ("date", r"\b(?:ngay nao|ngay ban hanh|ban hanh ngay|ban hanh khi nao|ban hanh vao|ban hanh nam nao|ky ngay)\b"),
+    ("implements", r"\b(?:(?:thuc hien|trien khai|can cu|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
+    ("number", r"\bso hieu\b"),
+    ("list_documents", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
+    ("deadline", r"\b(?:truoc ngay|han chot|thoi han|khi nao|bao gio|dinh ky|bao lau|hang nam|hang quy|moi nam)\b"),
+    ("figure", r"\b(?:bao nhieu|ty le|chi tieu|muc tieu|so luong|phan tram|may)\b|%"),
+    ("responsibility", r"\b(?:phai lam gi|lam gi|nhiem vu|duoc giao|giao gi|trach nhiem|nhung viec gi|viec gi|can lam|chu tri|thi sao|lam nhung gi)\b"),
+)  # fmt: skip
+_METADATA = frozenset({"copy_stamp", "signer", "issuer", "date", "implements", "number"})
+_DEADLINE_RE = re.compile(
+    r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
+)
+_NUMBER_RE = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str
+    bodies: tuple[str, ...]
+    documents: frozenset[str]
+
+
+def detect_intent(question: str, searcher: HybridSearcher) -> Intent:
+    analysis = analyse_query(question, searcher.index.documents)
+    folded = folded_key(question)
+    kind = "general"
+    for name, pattern in _INTENTS:
+        if re.search(pattern, folded):
+            kind = name
+            break
+    if kind in ("general", "deadline", "figure") and analysis.bodies and kind == "general":
+        kind = "responsibility"
+    return Intent(kind, analysis.bodies, analysis.documents)
+
+
+class Composer:
+    """Builds an ``Answer`` for a resolved question; construct once per engine."""
+
+    def __init__(self, searcher: HybridSearcher, responsibilities: ResponsibilityIndex) -> None:
+        self.searcher = searcher
+        self.responsibilities = responsibilities
+        self.documents = {d.doc_id: d for d in searcher.index.documents}
+        self.chunks = {c.id: c for c in searcher.index.chunks}
+
+    # -- entry ---------------------------------------------------------------------------
+    def compose(
+        self,
+        question: str,
+        resolved: str,
+        context_docs: Sequence[str] = (),
+        filters: SearchFilters | None = None,
+    ) -> Answer:
+        intent = detect_intent(resolved, self.searcher)
+        docs = set(intent.documents) or set(context_docs)
+        if filters and filters.doc_ids:
+            docs = {
+                d
+                for d in self.documents
+                if d in filters.doc_ids or self.documents[d].doc_number in filters.doc_ids
+            }
+        builder = _Builder(question, resolved, intent.kind)
+        if intent.kind in _METADATA:
+            self._metadata(builder, intent.kind, docs)
+        elif intent.kind == "list_documents":
+            self._list_documents(builder, resolved)
+        elif intent.kind == "responsibility" and intent.bodies:
+            self._responsibility(builder, resolved, intent.bodies, docs, filters)
+        elif intent.kind in ("figure", "deadline"):
+            self._figure_or_deadline(builder, resolved, intent.kind, docs, filters)
+        else:
+            self._general(builder, resolved, docs, filters)
+        return builder.build()
+
+    # -- responsibility ------------------------------------------------------------------
+    def _responsibility(
+        self,
+        b: _Builder,
+        question: str,
+        bodies: Sequence[str],
+        docs: set[str],
+        filters: SearchFilters | None,
+    ) -> None:
+        found = [a for body in bodies for a in self.responsibilities.lookup(body)]
+        chunks = [self.chunks[a.chunk_id] for a in found if a.chunk_id in self.chunks]
+        if docs:
+            chunks = [c for c in chunks if c.doc_id in docs]
+        if filters:
+            chunks = [c for c in chunks if filters.allows(self.documents[c.doc_id])]
+        chunks = sorted(
+            {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
+        )
+        name = _display_body(found, bodies, question)
+        if not chunks:
+            where = f" trong {self._doc_names(docs)}" if docs else ""
+            b.abstain(f"Các văn bản{where} không giao nhiệm vụ cho {name}.")
+            self._related(b, question, docs, filters)
+            return
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks[:MAX_CLAUSES]:
+            by_doc.setdefault(c.doc_id, []).append(c)
+        b.note(f"{name} được giao nhiệm vụ tại {len(by_doc)} văn bản:")
+        for doc_id, items in by_doc.items():
+            document = self.documents[doc_id]
+            b.note(f"{document.citation_name}:")
+            for chunk in items:
+                span = quote_span(document, chunk)
+                b.fact(
+                    f"- {chunk.clause_label}: “{_display(document.text[span[0] : span[1]])}”",
+                    document,
+                    chunk,
+                    span,
+                )
+        if len(chunks) > MAX_CLAUSES:
+            b.note(
+                f"… và {len(chunks) - MAX_CLAUSES} khoản khác; hãy hỏi cụ thể theo từng văn bản."
+            )
+        silent = [
+            d
+            for d in self.searcher.index.documents
+            if d.doc_id not in by_doc and d.doc_type != "Tin bài" and (not docs or d.doc_id in docs)
+        ]
+        if silent and not (filters and filters.doc_ids):
+            names = ", ".join(d.short_name for d in silent)
+            b.note(f"{names} không giao nhiệm vụ riêng cho {name}.")
+
+    # -- figures and deadlines -----------------------------------------------------------
+    def _figure_or_deadline(
+        self, b: _Builder, question: str, kind: str, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        hits = self._search(question, docs, filters, k=8)
+        terms = _content_terms(question)
+        candidates: list[tuple[float, SearchHit, tuple[int, int]]] = []
+        for rank, hit in enumerate(hits):
+            text = hit.document.text
+            for span in sentence_spans(text, hit.chunk.start, hit.chunk.end):
+                sentence = text[span[0] : span[1]]
+                marker = _DEADLINE_RE if kind == "deadline" else _NUMBER_RE
+                if not marker.search(sentence) or len(strip_markup(sentence)) < 12:
+                    continue
+                overlap = _overlap(terms, sentence)
+                if overlap == 0:
+                    continue
+                candidates.append((overlap + 1.0 / (rank + 2), hit, span))
+        if not candidates:
+            b.abstain(
+                f"{CANNOT_ANSWER[:-1]} ({'thời hạn' if kind == 'deadline' else 'con số, chỉ tiêu'} được hỏi)."
+            )
+            self._related(b, question, docs, filters, hits)
+            return
+        candidates.sort(key=lambda c: -c[0])
+        best = candidates[0][0]
+        seen: set[tuple[int, int]] = set()
+        for score, hit, span in candidates:
+            if score < 0.6 * best or len(seen) == 3 or span in seen:
+                continue
+            seen.add(span)
+            quote = _display(hit.document.text[span[0] : span[1]])
+            b.fact(
+                f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
+                hit.document,
+                hit.chunk,
+                span,
+            )
+
+    # -- metadata ------------------------------------------------------------------------
+    def _metadata(self, b: _Builder, field: str, docs: set[str]) -> None:
+        targets = (
+            [self.documents[d] for d in docs] if docs else [d for d in self.documents.values()]
+        )
+        if not docs and len(targets) > 1:
+            b.note("Câu hỏi không nêu văn bản cụ thể; thông tin của từng văn bản:")
+        for document in targets:
+            self._one_metadata(b, field, document)
+        if not b.statements or all(s.kind == "note" for s in b.statements):
+            b.abstain(CANNOT_ANSWER)
+
+    def _one_metadata(self, b: _Builder, field: str, d: Document) -> None:
+        text = d.text
+        name = d.short_name
+        if field == "signer" and d.signer and d.signer.name:
+            pos = text.find(d.signer.name, d.body_end)
+            part = (
+                "bảng thông tin văn bản"
+                if pos >= 0 and WEB_META_RE.match(_line_at(text, pos))
+                else "phần ký"
+            )
+            title = f" ({d.signer.display_title})" if d.signer.display_title else ""
+            b.fact_text(
+                f"{name} do {d.signer.name}{title} ký.", d, part, pos, pos + len(d.signer.name)
+            )
+        elif field == "date" and d.date:
+            m = PLACE_DATE_RE.search(text, 0, d.body_start or len(text))
+            if m:
+                b.fact_text(
+                    f"{name} ban hành ngày {format_vn_date(d.date)}.",
+                    d,
+                    "phần đầu văn bản",
+                    m.start(),
+                    m.end(),
+                )
+        elif field == "issuer" and d.issuer:
+            self._issuer(b, d)
+        elif field == "implements" and d.implements:
+            refs = {r.number: r for r in d.references}
+            described = [_ref_name(refs.get(n), n) for n in d.implements]
+            pos = text.find(d.implements[0])
+            span = _sentence_around(text, pos)
+            chunk = self._chunk_at(d, span[0])
+            statement = f"{name} thực hiện {', '.join(described)}."
+            if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
+                b.fact(statement, d, chunk, span)
+            else:
+                b.fact_text(statement, d, "phần đầu văn bản", *span)
+        elif field == "number" and d.doc_number:
+            m = re.search(
+                r"Số(?:\s*hiệu)?\s*:?\s*" + re.escape(d.doc_number.split("-")[0].split("/")[0]),
+                text,
+            )
+            if m:
+                end = text.find("\n", m.start())
+                b.fact_text(
+                    f"Số hiệu: {d.doc_number}.",
+                    d,
+                    "phần đầu văn bản",
+                    m.start(),
+                    end if end > 0 else m.end(),
+                )
+        elif field == "copy_stamp" and d.copy_stamp:
+            stamp = d.copy_stamp
+            when = f" ngày {format_vn_date(stamp.date)}" if stamp.date else ""
+            pos = text.find(stamp.number or "SAO LỤC", stamp.start)
+            end = pos + len(stamp.number or "SAO LỤC")
+            b.fact_text(
+                f"{name} được {stamp.issuer} sao lục, số {stamp.number}{when}.",
+                d,
+                "dấu sao lục",
+                pos,
+                end,
+            )
+
+    def _issuer(self, b: _Builder, d: Document) -> None:
+        assert d.issuer is not None
+        statement = f"{d.short_name} do {d.issuer} ban hành."
+        head = " ".join(d.issuer.split()[:3])
+        pos = d.text.find(head, d.body_start)
+        if pos >= 0:
+            span = _sentence_around(d.text, pos)
+            chunk = self._chunk_at(d, pos)
+            if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
+                b.fact(statement, d, chunk, span)
+                return
+        pos = d.text.find(d.issuer)
+        if pos >= 0:
+            b.fact_text(statement, d, "phần đầu văn bản", pos, pos + len(d.issuer))
+
+    # -- lists ---------------------------------------------------------------------------
+    def _list_documents(self, b: _Builder, question: str) -> None:
+        folded = folded_key(question)
+        docs = list(self.documents.values())
+        if re.search(
+            r"\b(?:cap uy|dang|thanh uy|tinh uy|quan uy|ban bi thu|ban thuong vu)\b", folded
+        ):
+            docs = [d for d in docs if _is_party(d)]
+            kind = "do cấp ủy Đảng ban hành"
+        elif re.search(r"\b(?:chinh quyen|uy ban nhan dan|ubnd|nha nuoc)\b", folded):
+            docs = [d for d in docs if d.doc_type != "Tin bài" and not _is_party(d)]
+            kind = "do cơ quan chính quyền ban hành"
+        else:
+            kind = "trong kho"
+        if not docs:
+            b.abstain(f"Không có văn bản nào {kind}.")
+            return
+        b.note(f"Có {len(docs)} văn bản {kind}:")
+        for d in sorted(docs, key=lambda d: d.date or _FAR):
+            m = re.search(r"Số(?:\s*hiệu)?\s*:?\s*\d", d.text)
+            if d.doc_number and m:
+                end = d.text.find("\n", m.start())
+                b.fact_text(
+                    f"- {d.citation_name}.",
+                    d,
+                    "phần đầu văn bản",
+                    m.start(),
+                    end if end > 0 else m.end(),
+                )
+
+    # -- anything else -------------------------------------------------------------------
+    def _general(
+        self, b: _Builder, question: str, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        hits = self._search(question, docs, filters, k=5)
+        terms = _content_terms(question)
+        if not hits or not _answers(hits[0], terms):
+            b.abstain(CANNOT_ANSWER)
+            self._related(b, question, docs, filters, hits)
+            return
+        top = hits[0]
+        chosen = [
+            h for h in hits[:3] if h is top or (_answers(h, terms) and h.score >= 0.6 * top.score)
+        ]
+        for hit in chosen:
+            span = quote_span(hit.document, hit.chunk, focus=terms)
+            quote = _display(hit.document.text[span[0] : span[1]])
+            b.fact(
+                f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
+                hit.document,
+                hit.chunk,
+                span,
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _related(
+        self,
+        b: _Builder,
+        question: str,
+        docs: set[str],
+        filters: SearchFilters | None,
+        hits: Sequence[SearchHit] | None = None,
+    ) -> None:
+        hits = list(hits) if hits is not None else self._search(question, docs, filters, k=RELATED)
+        if not hits:
+            return
+        b.note("Có thể liên quan (không phải câu trả lời):")
+        for hit in hits[:RELATED]:
+            span = quote_span(
+                hit.document, hit.chunk, focus=_content_terms(question), max_chars=240
+            )
+            quote = _display(hit.document.text[span[0] : span[1]])
+            b.related(
+                f"- {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
+                hit.document,
+                hit.chunk,
+                span,
+            )
+
+    def _search(
+        self, question: str, docs: set[str], filters: SearchFilters | None, k: int
+    ) -> list[SearchHit]:
+        if docs and not (filters and filters.doc_ids):
+            base = filters or SearchFilters()
+            filters = SearchFilters(
+                frozenset(docs), base.issuers, base.doc_types, base.date_from, base.date_to
+            )
+        return self.searcher.search(question, k=k, filters=filters)
+
+    def _doc_order(self, doc_id: str) -> int:
+        return list(self.documents).index(doc_id)
+
+    def _doc_names(self, docs: set[str]) -> str:
+        return ", ".join(self.documents[d].short_name for d in docs if d in self.documents)
+
+    def _chunk_at(self, d: Document, pos: int) -> Chunk | None:
+        for chunk in self.searcher.index.chunks:
+            if chunk.doc_id == d.doc_id and chunk.start <= pos < chunk.end:
+                return chunk
+        return None
+
+
+class _Builder:
+    """Collects statements and citations; one citation per distinct quoted span."""
+
+    def __init__(self, question: str, resolved: str, intent: str) -> None:
+        self.question = question
+        self.resolved = resolved
+        self.intent = intent
+        self.statements: list[Statement] = []
+        self.citations: list[Citation] = []
+        self.abstained = False
+
+    def _number(self, make: Callable[[int], Citation | None], key: tuple[str, int, int]) -> int:
+        for c in self.citations:
+            if (c.doc_id, c.start, c.end) == key:
+                return c.number
+        citation = make(len(self.citations) + 1)
+        if citation is None:
+            return 0
+        self.citations.append(citation)
+        return citation.number
+
+    def fact(
+        self, text: str, d: Document, chunk: Chunk, span: tuple[int, int], kind: str = "fact"
+    ) -> None:
+        n = self._number(lambda i: cite_chunk(i, d, chunk, span), (d.doc_id, *span))
+        self.statements.append(Statement(text, (n,) if n else (), kind))
+
+    def fact_text(self, text: str, d: Document, part: str, start: int, end: int) -> None:
+        if start < 0:
+            return
+        n = self._number(lambda i: cite_text(i, d, part, start, end), (d.doc_id, start, end))
+        self.statements.append(Statement(text, (n,) if n else ()))
+
+    def related(self, text: str, d: Document, chunk: Chunk, span: tuple[int, int]) -> None:
+        self.fact(text, d, chunk, span, kind="related")
+
+    def note(self, text: str) -> None:
+        self.statements.append(Statement(text, (), "note"))
+
+    def abstain(self, text: str) -> None:
+        self.abstained = True
+        self.note(text)
+
+    def build(self) -> Answer:
+        return Answer(
+            question=self.question,
+            resolved_question=self.resolved,
+            statements=tuple(self.statements),
+            citations=tuple(self.citations),
+            abstained=self.abstained or not any(s.kind == "fact" for s in self.statements),
+            intent=self.intent,
+        )
+
+
+def _display(quote: str) -> str:
+    return " ".join(strip_markup(line) for line in quote.splitlines() if strip_markup(line))
+
+
+def _content_terms(question: str) -> list[str]:
+    words = re.findall(r"\w+", folded_key(question))
+    return [w for w in words if w not in _QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
+
+
+def _overlap(terms: Sequence[str], text: str) -> float:
+    words = set(re.findall(r"\w+", folded_key(text)))
+    return float(sum(1 for t in set(terms) if t in words))
+
+
+def _answers(hit: SearchHit, terms: Sequence[str]) -> bool:
+    """Enough of the question's own words are in the clause, or the clause is close in meaning."""
+    if not terms:
+        return hit.similarity >= 0.86
+    share = _overlap(terms, hit.chunk.clean_text + " " + " ".join(hit.chunk.breadcrumb)) / len(
+        set(terms)
+    )
+    return share >= 0.5 or hit.body_match > 0 or (share >= 0.3 and hit.similarity >= 0.84)
+
+
+def _display_body(found: Sequence[object], bodies: Sequence[str], question: str) -> str:
+    for a in found:
+        if getattr(a, "key", None) in bodies:
+            return str(getattr(a, "body", ""))
+    words = question.split()
+    key = bodies[0].split()
+    for i in range(len(words)):
+        if folded_key(" ".join(words[i : i + len(key)])) == " ".join(key):
+            return " ".join(words[i : i + len(key)])
+    return bodies[0]
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    if pos < 0:
+        return (-1, -1)
+    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    while end > start and text[end - 1] in " \n*|":
+        end -= 1
+    return start, end
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
+def _ref_name(ref: object, number: str) -> str:
+    doc_type = getattr(ref, "doc_type", None)
+    date = getattr(ref, "date", None)
+    issuer = getattr(ref, "issuer", None)
+    parts = [f"{doc_type} số {number}" if doc_type else number]
+    if date:
+        parts.append(f"ngày {format_vn_date(date)}")
+    if issuer:
+        parts.append(f"của {issuer}")
+    return " ".join(parts)
+
+
+def _is_party(d: Document) -> bool:
+    if d.doc_number and re.search(r"/(?:TW|TU|QU|HU|ĐUK|ĐU|BCS)$", d.doc_number):
+        return True
+    return bool(
+        d.issuer and re.search(r"(?:ủy|uỷ|Ban Bí thư|Bộ Chính trị|Ban Chấp hành)", d.issuer)
+    ) and not (d.issuer.startswith(("UBND", "Ủy ban nhân dân")))
