@@ -67,18 +67,34 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MIN_QUOTE_CHARS = 120
+
+
 def quote_span(
-    document: Document, chunk: Chunk, focus: Iterable[str] = (), max_chars: int = MAX_QUOTE_CHARS
+    document: Document,
+    chunk: Chunk,
+    focus: Iterable[str] = (),
+    max_chars: int = MAX_QUOTE_CHARS,
+    start_at: int | None = None,
 ) -> tuple[int, int]:
     """The span to quote from a chunk: all of it when short, else the sentences that best
-    match ``focus`` (question words, numbers), lightly trimmed at sentence boundaries."""
+    match ``focus`` (question words, numbers), or that begin at ``start_at``, lightly
+    trimmed at sentence boundaries."""
     text = document.text
     start, end = body_span(chunk)
-    if end - start <= max_chars:
+    if end - start <= max_chars and start_at is None:
         return _trim(text, start, end)
     sentences = sentence_spans(text, start, end)
     if not sentences:
         return _trim(text, start, min(end, start + max_chars))
+    if start_at is not None:
+        first = next((i for i, (s, e) in enumerate(sentences) if s <= start_at < e), 0)
+        last = first
+        while (
+            last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= max_chars
+        ):
+            last += 1
+        return sentences[first][0], sentences[last][1]
     terms = [folded_key(t) for t in focus if t.strip()]
 
     def score(span: tuple[int, int]) -> float:
@@ -88,7 +104,8 @@ def quote_span(
     best = max(range(len(sentences)), key=lambda i: (score(sentences[i]), -i))
     first = last = best
     while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= max_chars:
-        if terms and score(sentences[last + 1]) == 0 and score(sentences[best]) > 0:
+        short = sentences[last][1] - sentences[first][0] < MIN_QUOTE_CHARS
+        if not short and terms and score(sentences[last + 1]) == 0 and score(sentences[best]) > 0:
             break
         last += 1
     return sentences[first][0], sentences[last][1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
+from assistant.answer import answer
 from assistant.corpus import Corpus, check, load_corpus
 from assistant.embedder import prepare_model
 from assistant.engine import Engine, open_engine
 from assistant.errors import AssistantError
 from assistant.retrieval import SearchFilters
-from assistant.schema import chunk_json, clause_json, document_json, hit_json
+from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
 from assistant.settings import Settings
 from assistant.structure import INFERRED_NOTE
 from assistant.types import Clause, ParsedDocument
@@ -258,6 +260,59 @@ def search(
         console.print(f"[bold]{rank}. {hit.chunk.label}[/bold]")
         console.print(f"   [dim]{hit.chunk.heading}[/dim]")
         console.print("   " + hit.chunk.clean_text.replace("\n", "\n   "))
+
+
+@app.command("ask")
+def ask(
+    question: Annotated[
+        str | None, typer.Argument(help="Câu hỏi, ví dụ “Sở Y tế phải làm gì?”.")
+    ] = None,
+    jsonl: Annotated[
+        str | None,
+        typer.Option("--jsonl", help="Tệp JSONL {id, question} mỗi dòng, hoặc - để đọc stdin."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hỏi đáp: câu trả lời tiếng Việt, mỗi ý có trích dẫn đã kiểm tra."""
+    if (question is None) == (jsonl is None):
+        _fail("Hãy nhập một câu hỏi, hoặc dùng --jsonl TỆP.")
+    try:
+        engine = _open_engine()
+    except AssistantError as exc:
+        _fail(str(exc))
+    if jsonl is not None:
+        _ask_jsonl(engine, jsonl)
+        return
+    assert question is not None
+    result = answer(question, engine=engine)
+    if as_json:
+        _print_json(answer_json(result))
+        return
+    console.print(result.text, markup=False, highlight=False)
+    for c in result.citations:
+        console.print(f"[dim][{c.number}] {c.label}[/dim]", highlight=False)
+
+
+def _ask_jsonl(engine: Engine, path: str) -> None:
+    """One answer per input line, in input order; a bad line gives an error object, not a crash."""
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"Không mở được tệp {path}: {exc.strerror}")
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            item_id: Any = number
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                    raise ValueError('mỗi dòng cần {"id": …, "question": "…"}')
+                item_id = item.get("id", number)
+                out = answer_json(answer(item["question"], engine=engine), item_id)
+            except Exception as exc:  # one bad line must not stop the file
+                out = {"id": item_id, "error": f"Dòng {number}: {exc}"}
+            typer.echo(json.dumps(out, ensure_ascii=False))
 
 
 if __name__ == "__main__":

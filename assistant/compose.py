@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
 from assistant.layout import PLACE_DATE_RE, WEB_META_RE
+from assistant.lexical import concepts
 from assistant.responsibility import ResponsibilityIndex
 from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
 from assistant.textnorm import folded_key, strip_markup
 from assistant.types import Answer, Chunk, Citation, Document, Statement, format_vn_date
 
 MAX_CLAUSES = 12
+MIN_TOPIC_SHARE = 0.6  # share of the question's subject words a quoted sentence must contain
 _FAR = dt.date(9999, 1, 1)  # sorts undated documents last
 RELATED = 3
 CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
@@ -33,12 +35,13 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("copy_stamp", r"\bsao luc\b"),
     ("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
     ("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
-    ("date", r"\b(?:ngay nao|ngay ban hanh|ban hanh ngay|ban hanh khi nao|ban hanh vao|ban hanh nam nao|ky ngay)\b"),
+    ("deadline", r"\b(?:truoc ngay|han chot|thoi han)\b"),
+    ("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
     ("implements", r"\b(?:(?:thuc hien|trien khai|can cu|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
     ("number", r"\bso hieu\b"),
     ("list_documents", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
-    ("deadline", r"\b(?:truoc ngay|han chot|thoi han|khi nao|bao gio|dinh ky|bao lau|hang nam|hang quy|moi nam)\b"),
     ("figure", r"\b(?:bao nhieu|ty le|chi tieu|muc tieu|so luong|phan tram|may)\b|%"),
+    ("deadline", r"\b(?:khi nao|bao gio|dinh ky|bao lau|hang nam|hang quy|moi nam)\b"),
     ("responsibility", r"\b(?:phai lam gi|lam gi|nhiem vu|duoc giao|giao gi|trach nhiem|nhung viec gi|viec gi|can lam|chu tri|thi sao|lam nhung gi)\b"),
 )  # fmt: skip
 _METADATA = frozenset({"copy_stamp", "signer", "issuer", "date", "implements", "number"})
@@ -46,6 +49,13 @@ _DEADLINE_RE = re.compile(
     r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
 )
 _NUMBER_RE = re.compile(r"\d")
+# Dates and document numbers are not the figures a "bao nhiêu" question asks for.
+_NOT_A_FIGURE_RE = re.compile(
+    r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
+)
+_GENERIC_TERMS = frozenset(
+    "dat chi tieu ty le muc so luong bao nhieu phan tram hom nay hien nay".split()
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,7 @@ class Composer:
             }
         builder = _Builder(question, resolved, intent.kind)
         if intent.kind in _METADATA:
-            self._metadata(builder, intent.kind, docs)
+            self._metadata(builder, intent.kind, docs, resolved)
         elif intent.kind == "list_documents":
             self._list_documents(builder, resolved)
         elif intent.kind == "responsibility" and intent.bodies:
@@ -125,6 +135,14 @@ class Composer:
             {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
         )
         name = _display_body(found, bodies, question)
+        # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
+        subject_at: dict[str, int] = {}
+        for a in found:
+            if a.role != "heading" and a.chunk_id in self.chunks:
+                chunk = self.chunks[a.chunk_id]
+                pos = self.documents[chunk.doc_id].text.find(a.body[1:], chunk.start, chunk.end)
+                if pos > 0:
+                    subject_at.setdefault(chunk.id, pos)
         if not chunks:
             where = f" trong {self._doc_names(docs)}" if docs else ""
             b.abstain(f"Các văn bản{where} không giao nhiệm vụ cho {name}.")
@@ -138,7 +156,7 @@ class Composer:
             document = self.documents[doc_id]
             b.note(f"{document.citation_name}:")
             for chunk in items:
-                span = quote_span(document, chunk)
+                span = quote_span(document, chunk, start_at=subject_at.get(chunk.id))
                 b.fact(
                     f"- {chunk.clause_label}: “{_display(document.text[span[0] : span[1]])}”",
                     document,
@@ -163,17 +181,20 @@ class Composer:
         self, b: _Builder, question: str, kind: str, docs: set[str], filters: SearchFilters | None
     ) -> None:
         hits = self._search(question, docs, filters, k=8)
-        terms = _content_terms(question)
+        terms = self._topic_terms(question)
         candidates: list[tuple[float, SearchHit, tuple[int, int]]] = []
         for rank, hit in enumerate(hits):
             text = hit.document.text
             for span in sentence_spans(text, hit.chunk.start, hit.chunk.end):
                 sentence = text[span[0] : span[1]]
-                marker = _DEADLINE_RE if kind == "deadline" else _NUMBER_RE
-                if not marker.search(sentence) or len(strip_markup(sentence)) < 12:
+                if len(strip_markup(sentence)) < 12:
                     continue
-                overlap = _overlap(terms, sentence)
-                if overlap == 0:
+                if kind == "deadline" and not _DEADLINE_RE.search(sentence):
+                    continue
+                if kind == "figure" and not _NUMBER_RE.search(_NOT_A_FIGURE_RE.sub(" ", sentence)):
+                    continue
+                overlap = _overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
+                if not terms or overlap / len(set(terms)) < MIN_TOPIC_SHARE:
                     continue
                 candidates.append((overlap + 1.0 / (rank + 2), hit, span))
         if not candidates:
@@ -198,7 +219,12 @@ class Composer:
             )
 
     # -- metadata ------------------------------------------------------------------------
-    def _metadata(self, b: _Builder, field: str, docs: set[str]) -> None:
+    def _metadata(self, b: _Builder, field: str, docs: set[str], question: str = "") -> None:
+        named_elsewhere = [c for c in concepts(question) if re.fullmatch(r"§[a-zđ]+\d+", c)]
+        if named_elsewhere and not docs:
+            # "Chỉ thị 43-CT/TW do ai ký?": the question names a document the corpus does not hold.
+            b.abstain("Văn bản được hỏi không có trong kho; các văn bản trong kho chỉ nhắc đến nó.")
+            return
         targets = (
             [self.documents[d] for d in docs] if docs else [d for d in self.documents.values()]
         )
@@ -323,7 +349,7 @@ class Composer:
         self, b: _Builder, question: str, docs: set[str], filters: SearchFilters | None
     ) -> None:
         hits = self._search(question, docs, filters, k=5)
-        terms = _content_terms(question)
+        terms = self._topic_terms(question)
         if not hits or not _answers(hits[0], terms):
             b.abstain(CANNOT_ANSWER)
             self._related(b, question, docs, filters, hits)
@@ -343,6 +369,12 @@ class Composer:
             )
 
     # -- helpers -------------------------------------------------------------------------
+    def _topic_terms(self, question: str) -> list[str]:
+        """The question's own subject words: without question words, generic figure words
+        and the place names that only pick the document ("Hà Nội", "Kiến An")."""
+        places = {w for d in self.documents.values() for p in _places(d) for w in p.split()}
+        return [t for t in _content_terms(question) if t not in _GENERIC_TERMS and t not in places]
+
     def _related(
         self,
         b: _Builder,
@@ -491,6 +523,30 @@ def _sentence_around(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def _place_date_span(d: Document) -> tuple[int, int] | None:
+    """Span of "Hà Nội, ngày 05 tháng 6 năm 2023" inside its own header line and column."""
+    pos = 0
+    for line in d.text[: d.body_start or len(d.text)].split("\n"):
+        for cell in re.finditer(r"[^\t|*]+", line):
+            m = PLACE_DATE_RE.search(cell.group(0))
+            if m:
+                start = pos + cell.start() + m.start()
+                return start, pos + cell.start() + m.end()
+        pos += len(line) + 1
+    return None
+
+
+def _places(d: Document) -> set[str]:
+    out = {folded_key(d.place)} if d.place else set()
+    if d.issuer:
+        m = re.search(
+            r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$", d.issuer
+        )
+        if m:
+            out.add(folded_key(m.group(1)))
+    return out
+
+
 def _line_at(text: str, pos: int) -> str:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
@@ -510,8 +566,9 @@ def _ref_name(ref: object, number: str) -> str:
 
 
 def _is_party(d: Document) -> bool:
+    """Issued by a Party committee: its số hiệu ends in a Party body's code, or its issuer is one."""
     if d.doc_number and re.search(r"/(?:TW|TU|QU|HU|ĐUK|ĐU|BCS)$", d.doc_number):
         return True
-    return bool(
-        d.issuer and re.search(r"(?:ủy|uỷ|Ban Bí thư|Bộ Chính trị|Ban Chấp hành)", d.issuer)
-    ) and not (d.issuer.startswith(("UBND", "Ủy ban nhân dân")))
+    issuer = d.issuer or ""
+    party = re.search(r"(?:ủy|uỷ|Ban Bí thư|Bộ Chính trị|Ban Chấp hành)", issuer) is not None
+    return party and not issuer.startswith(("UBND", "Ủy ban nhân dân"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from assistant.types import Chunk, Clause, CopyStamp, Document, Signer
+from assistant.types import Answer, Chunk, Citation, Clause, CopyStamp, Document, Signer
 
 if TYPE_CHECKING:
     from assistant.retrieval import SearchHit
@@ -111,4 +111,40 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "dense_rank": hit.dense_rank,
         "lexical_rank": hit.lexical_rank,
         "reasons": list(hit.reasons),
+    }
+
+
+def citation_json(c: Citation) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "doc_number": c.doc_number,
+        "doc_type": c.doc_type,
+        "issuer": c.issuer,
+        "date": c.date.isoformat() if c.date else None,
+        "clause": c.clause,
+        "label": c.label,
+        "quote": c.quote,
+        "source": c.source,
+        "start": c.start,
+        "end": c.end,
+        "clause_start": c.clause_start,
+        "clause_end": c.clause_end,
+        "chunk_id": c.chunk_id,
+    }
+
+
+def answer_json(a: Answer, item_id: Any = None) -> dict[str, Any]:
+    """One line of ``assistant ask --jsonl`` output; also ``assistant ask --json``."""
+    return {
+        "id": item_id,
+        "question": a.question,
+        "resolved_question": a.resolved_question,
+        "answer": a.text,
+        "abstained": a.abstained,
+        "intent": a.intent,
+        "statements": [
+            {"text": s.text, "citations": list(s.citations), "kind": s.kind} for s in a.statements
+        ],
+        "citations": [citation_json(c) for c in a.citations],
+        "timings_ms": dict(a.timings_ms),
     }
