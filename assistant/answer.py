@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.citations import verify
+from assistant.compose import detect_intent
 from assistant.conversation import Turn, resolve
 from assistant.engine import Engine, open_engine
+from assistant.llm import LLMConfig, generate
 from assistant.retrieval import SearchFilters
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -51,8 +53,13 @@ def answer(
     *,
     engine: Engine | None = None,
     filters: SearchFilters | None = None,
+    llm: LLMConfig | bool | None = True,
 ) -> Answer:
-    """Answer a Vietnamese question with verified citations, or say why it cannot be answered."""
+    """Answer a Vietnamese question with verified citations, or say why it cannot be answered.
+
+    ``llm=True`` uses an OpenAI-compatible endpoint when ``ASSISTANT_LLM_*`` is set, else
+    the offline composer; ``llm=False`` always composes offline.
+    """
     started = time.perf_counter()
     message = refusal(question)
     if message:
@@ -60,7 +67,9 @@ def answer(
     engine = engine or _engine_for(settings or Settings())
     loaded = time.perf_counter()
     resolved = resolve(question.strip(), history, engine.index.documents)
-    draft = engine.composer.compose(question, resolved.question, resolved.documents, filters)
+    draft = _generated(question, resolved.question, resolved.documents, engine, filters, llm)
+    if draft is None:
+        draft = engine.composer.compose(question, resolved.question, resolved.documents, filters)
     composed = time.perf_counter()
     checked = verify(draft, {d.doc_id: d for d in engine.index.documents})
     timings = {
@@ -70,3 +79,33 @@ def answer(
         "total": round((time.perf_counter() - started) * 1000, 1),
     }
     return dataclasses.replace(checked, timings_ms=timings)
+
+
+def _generated(
+    question: str,
+    resolved: str,
+    documents: Sequence[str],
+    engine: Engine,
+    filters: SearchFilters | None,
+    llm: LLMConfig | bool | None,
+) -> Answer | None:
+    """An LLM's answer over the retrieved clauses, or None to compose offline.
+
+    The offline composer keeps structured questions (who must do what, metadata, lists):
+    it answers them from the whole corpus, not from a handful of retrieved clauses, and its
+    abstentions offer the nearest clauses. An LLM abstention also falls back to it.
+    """
+    config = LLMConfig.from_env() if llm is True else (llm or None)
+    if config is None:
+        return None
+    intent = detect_intent(resolved, engine.searcher)
+    if intent.kind not in ("general", "figure", "deadline"):
+        return None
+    if documents and not (filters and filters.doc_ids):
+        base = filters or SearchFilters()
+        filters = dataclasses.replace(base, doc_ids=frozenset(documents))
+    hits = engine.searcher.search(resolved, k=config.max_clauses, filters=filters)
+    result = generate(resolved, hits, config)
+    if result is None or result.abstained:
+        return None
+    return dataclasses.replace(result, question=question, resolved_question=resolved)

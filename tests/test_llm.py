@@ -346,3 +346,37 @@ def test_config_validates(kwargs: dict[str, Any]) -> None:
     values: dict[str, Any] = {"base_url": "http://127.0.0.1:8080/v1", "model": "m"} | kwargs
     with pytest.raises(ValueError):
         LLMConfig(**values)
+
+
+# Through answer(): the LLM path is used when configured, and the offline answerer takes
+# over on any failure or abstention.
+def test_answer_uses_the_llm_when_configured(
+    fake_server: FakeChatServer, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.answer import answer
+
+    monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", fake_server.url)
+    monkeypatch.setenv("ASSISTANT_LLM_MODEL", "fake-model")
+    fake_server.reply("Hội Chữ thập đỏ tham gia vận động hiến máu nhân đạo [1]. Câu bịa [7].")
+    result = answer("Hoạt động hiến máu nhân đạo được nói thế nào?", engine=engine)
+    assert result.intent == "llm"
+    assert len(result.statements) == 1 and "bịa" not in result.text
+    documents = {d.doc_id: d.text for d in engine.index.documents}
+    assert all(documents[c.doc_id][c.start : c.end] == c.quote for c in result.citations)
+
+
+@pytest.mark.parametrize("reply", [None, LLM_CANNOT_ANSWER])
+def test_answer_falls_back_offline(
+    fake_server: FakeChatServer, engine: Engine, monkeypatch: pytest.MonkeyPatch, reply: str | None
+) -> None:
+    from assistant.answer import answer
+
+    monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", fake_server.url)
+    monkeypatch.setenv("ASSISTANT_LLM_MODEL", "fake-model")
+    if reply is None:
+        fake_server.status, fake_server.body = 500, b"{}"
+    else:
+        fake_server.reply(reply)
+    result = answer("Hoạt động hiến máu nhân đạo được nói thế nào?", engine=engine)
+    assert result.intent != "llm"
+    assert result.citations or result.abstained
