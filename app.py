@@ -1,49 +1,39 @@
-"""Streamlit entry point. Thin: it calls the package and renders (chat comes with the answers issue)."""
+"""Streamlit entry point. Thin: it loads the engine once and hands each tab to its view."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from assistant.corpus import Corpus, load_corpus
+from assistant.errors import AssistantError
 from assistant.settings import Settings
+from assistant.ui import chat, documents, responsibilities
+from assistant.ui.loader import get_engine
+
+log = logging.getLogger("assistant.app")
 
 st.set_page_config(page_title="Trợ lý văn bản chỉ đạo", page_icon="📜", layout="wide")
-
-
-@st.cache_resource(show_spinner="Đang đọc kho văn bản…")
-def get_corpus() -> Corpus:
-    settings = Settings()
-    return load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
-
-
 st.title("Trợ lý văn bản chỉ đạo")
-st.caption(
-    "Hỏi đáp có trích dẫn đúng khoản, đúng cơ quan ban hành. Phần hỏi đáp đang được xây dựng."
-)
+st.caption("Hỏi đáp tiếng Việt; mỗi ý đều ghi rõ khoản, điểm và cơ quan ban hành.")
 
-corpus = get_corpus()
-for skipped in corpus.skipped:
-    st.warning(f"Bỏ qua tệp {skipped.source}: {skipped.reason}")
+try:
+    engine = get_engine(Settings())
+except AssistantError as exc:
+    st.error(str(exc))
+    st.stop()
+except Exception:
+    log.exception("could not open the engine")
+    st.error("Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang.")
+    st.stop()
 
-st.subheader(f"{len(corpus.documents)} văn bản trong kho")
-st.dataframe(
-    [
-        {
-            "Số hiệu": p.document.doc_number or "—",
-            "Loại": p.document.doc_type,
-            "Cơ quan ban hành": p.document.issuer or "—",
-            "Ngày": p.document.date.strftime("%d/%m/%Y") if p.document.date else "—",
-            "Người ký": (p.document.signer.name if p.document.signer else None) or "—",
-            "Trích yếu": p.document.title or "",
-        }
-        for p in corpus.documents
-    ],
-    hide_index=True,
-    use_container_width=True,
-)
+filters = chat.sidebar_filters(engine)
+chat.sidebar_conversation()
 
-for parsed in corpus.documents:
-    with st.expander(parsed.document.citation_name):
-        for chunk in parsed.chunks:
-            st.markdown(f"**{chunk.clause_label}** — {chunk.heading}")
-            st.text(chunk.clean_text)
+tab_chat, tab_documents, tab_bodies = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì"])
+with tab_chat:
+    chat.render(engine, filters)
+with tab_documents:
+    documents.render(engine)
+with tab_bodies:
+    responsibilities.render(engine)

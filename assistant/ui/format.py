@@ -1,0 +1,117 @@
+"""Pure formatting for the app: no Streamlit here, so it is tested directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.conversation import Turn
+from assistant.textnorm import folded_key
+from assistant.types import Citation, Document
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+
+
+def vn_date(date: dt.date | None) -> str:
+    """dd/mm/yyyy, or a dash when the document has no date."""
+    return date.strftime("%d/%m/%Y") if date else "—"
+
+
+def escape_markdown(text: str) -> str:
+    """Source text shown as itself: no emphasis, links, HTML or LaTeX from stray symbols."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def highlighted_clause(document: Document, citation: Citation) -> str:
+    """The whole clause as HTML with the quoted span in ``<mark>``; the source is escaped first.
+
+    Newlines become ``<br>`` so the block stays one HTML line that Markdown leaves alone.
+    """
+    lo = min(citation.clause_start, citation.start)
+    hi = max(citation.clause_end, citation.end)
+    parts = (
+        html.escape(document.text[lo : citation.start]),
+        f"<mark>{html.escape(document.text[citation.start : citation.end])}</mark>",
+        html.escape(document.text[citation.end : hi]),
+    )
+    body = "".join(parts).strip().replace("\r", "").replace("\n", "<br>")
+    return f'<div style="line-height:1.6">{body}</div>'
+
+
+def conversation_markdown(turns: Sequence[Turn]) -> str:
+    """The conversation as Markdown, each answer followed by its citations (label + quote)."""
+    lines = ["# Hội thoại với Trợ lý văn bản chỉ đạo", ""]
+    for i, turn in enumerate(turns, 1):
+        lines += [f"## Câu hỏi {i}: {turn.question}", "", turn.answer.text, ""]
+        if turn.answer.citations:
+            lines += ["**Trích dẫn**", ""]
+            lines += [f"[{c.number}] {c.label}: “{c.quote}”" + "  " for c in turn.answer.citations]
+            lines.append("")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One document carrying out another: ``document`` implements ``implemented``."""
+
+    document: str  # số hiệu
+    implemented: str
+
+
+def relations(documents: Iterable[Document]) -> list[Relation]:
+    """Who implements whom, from each document's ``implements`` and what its references say.
+
+    An edge that a longer chain already explains is dropped (164/KH-UBND implements both
+    140-KH/TU and 44-KL/TW, but the chain reads 44-KL/TW → 140-KH/TU → 164/KH-UBND).
+    """
+    edges: set[tuple[str, str]] = set()
+    for d in documents:
+        if d.doc_number:
+            edges.update((d.doc_number, target) for target in d.implements)
+        for ref in d.references:
+            edges.update((ref.number, target) for target in ref.implements)
+    edges = {(a, b) for a, b in edges if a != b}
+    parents: dict[str, set[str]] = {}
+    for a, b in edges:
+        parents.setdefault(a, set()).add(b)
+
+    def reachable(start: str, skip: tuple[str, str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            node = todo.pop()
+            for nxt in parents.get(node, ()):
+                if (node, nxt) != skip and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    direct = [(a, b) for a, b in edges if b not in reachable(a, (a, b))]
+    return [Relation(a, b) for a, b in sorted(direct, key=lambda e: (e[1], e[0]))]
+
+
+def relations_dot(found: Sequence[Relation], in_corpus: Iterable[str]) -> str:
+    """A Graphviz chart, arrows from the implemented document to the one carrying it out;
+    documents in the corpus are filled, the ones only named are dashed."""
+    present = set(in_corpus)
+    nodes = sorted({r.document for r in found} | {r.implemented for r in found})
+    lines = [
+        "digraph quan_he {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fillcolor="#e8f0fe"];',
+    ]
+    for n in nodes:
+        style = "" if n in present else ' [style="rounded,dashed", fillcolor="white"]'
+        lines.append(f'  "{n}"{style};')
+    lines += [f'  "{r.implemented}" -> "{r.document}";' for r in found]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def matches_body(name: str, query: str) -> bool:
+    """Accent- and case-insensitive search: "so y te" finds "Sở Y tế"."""
+    wanted = folded_key(query)
+    return not wanted or wanted in folded_key(name)

@@ -1,0 +1,154 @@
+"""The Streamlit app driven through its real script with the offline hashing embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.types import Citation, Document, DocumentRef
+from assistant.ui.format import (
+    conversation_markdown,
+    highlighted_clause,
+    matches_body,
+    relations,
+    vn_date,
+)
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("app") / "index"
+
+
+@pytest.fixture
+def app(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """A fresh session; the engine is shared by the module through the resource cache."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input(key="question").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_answer_with_citation_card(app: AppTest) -> None:
+    ask(app, "Sở Y tế phải làm gì?")
+    text = markdown(app)
+    assert "Sở Y tế được giao nhiệm vụ" in text
+    assert "khoản 6 Mục III Kế hoạch số 164/KH-UBND" in text
+    assert "Chủ trì phối hợp với Hội Chữ thập đỏ Thành phố" in text
+    assert any("UBND thành phố Hà Nội" in c.value and "05/06/2023" in c.value for c in app.caption)
+    assert [e.label for e in app.expander if e.label == "Xem toàn bộ khoản"]
+    assert "<mark>Chủ trì phối hợp" in text
+    assert not app.warning
+
+
+def test_follow_up_uses_history(app: AppTest) -> None:
+    ask(app, "Sở Y tế phải làm gì?")
+    ask(app, "Còn Sở Tài chính thì sao?")
+    text = markdown(app)
+    assert "khoản 5 Mục III Kế hoạch số 164/KH-UBND" in text
+    assert "Sở Tài chính tổng hợp báo cáo" in text
+    assert len(app.session_state["turns"]) == 2
+    assert [m.name for m in app.chat_message] == ["user", "assistant"] * 2
+
+
+def test_abstention_is_a_warning(app: AppTest) -> None:
+    ask(app, "Sở Xây dựng phải làm gì?")
+    assert any("Sở Xây dựng" in w.value for w in app.warning)
+    assert "Có thể liên quan" in markdown(app)
+
+
+@pytest.mark.parametrize("question", ["   ", "Sở Y tế " * 300])
+def test_bad_questions_are_refused_politely(app: AppTest, question: str) -> None:
+    ask(app, question)
+    assert app.info, "a refusal is shown as information"
+    assert any("câu hỏi" in i.value.lower() for i in app.info)
+    assert not app.error
+
+
+def test_example_button_asks_it(app: AppTest) -> None:
+    app.button(key="example_1").click().run()
+    assert not app.exception
+    assert "Võ Văn Thưởng" in markdown(app)
+
+
+def test_document_filter_restricts_answers(app: AppTest) -> None:
+    app.sidebar.multiselect(key="filter_documents").set_value(["17-KH-TU"]).run()
+    ask(app, "Hội Chữ thập đỏ phải làm gì?")
+    labels = [m.value for m in app.markdown if m.value.startswith("**\\[")]
+    assert labels
+    assert all("17-KH/TU" in label for label in labels), labels
+
+
+def test_clear_and_download(app: AppTest) -> None:
+    ask(app, "Sở Y tế phải làm gì?")
+    app.sidebar.button(key="clear").click().run()
+    assert app.session_state["turns"] == []
+    assert not app.chat_message
+
+
+def test_documents_and_bodies_tabs_render(app: AppTest) -> None:
+    assert [t.label for t in app.tabs] == ["Hỏi đáp", "Văn bản", "Ai làm gì"]
+    text = markdown(app)
+    assert "Sở Y tế" in text  # outline heading and the responsibility list
+    frames = [f.value for f in app.dataframe]
+    numbers = set(frames[0]["Số hiệu"])
+    assert {"164/KH-UBND", "1416-CV/QU", "17-KH/TU", "44-KL/TW"} <= numbers
+    edges = set(zip(frames[1]["Văn bản"], frames[1]["Thực hiện văn bản"], strict=True))
+    assert {("140-KH/TU", "44-KL/TW"), ("164/KH-UBND", "140-KH/TU")} <= edges
+    app.text_input(key="body_search").set_value("so y te").run()
+    assert not app.exception
+    matrix = app.dataframe[-1].value
+    assert list(matrix["Cơ quan"]) == ["Sở Y tế"]
+    assert "khoản 6 Mục III" in matrix["164/KH-UBND"].iloc[0]
+    assert "Chủ trì phối hợp với Hội Chữ thập đỏ Thành phố" in markdown(app)
+
+
+# Pure helpers
+
+
+def test_relations_drop_edges_a_chain_explains() -> None:
+    ref = DocumentRef("140-KH/TU", implements=("44-KL/TW",))
+    docs = [
+        Document("a", "a.txt", "", "164/KH-UBND", "Kế hoạch", None, None, None, None,
+                 implements=("140-KH/TU", "44-KL/TW"), references=(ref,)),
+    ]  # fmt: skip
+    found = {(r.document, r.implemented) for r in relations(docs)}
+    assert found == {("164/KH-UBND", "140-KH/TU"), ("140-KH/TU", "44-KL/TW")}
+
+
+def test_highlight_escapes_source_html() -> None:
+    text = "1. Sở <b>A</b> & B phải làm việc X.\nThêm."
+    doc = Document("d", "d.txt", text, None, "Văn bản", None, None, None, None)
+    start = text.index("phải")
+    cite = Citation(1, "khoản 1", "khoản 1", ("1",), "d", None, "Văn bản", None, None,
+                    text[start:], "d.txt", start, len(text), 0, len(text))  # fmt: skip
+    out = highlighted_clause(doc, cite)
+    assert "&lt;b&gt;A&lt;/b&gt; &amp; B" in out
+    assert "<mark>phải làm việc X.<br>Thêm.</mark>" in out
+
+
+def test_small_helpers() -> None:
+    import datetime as dt
+
+    assert vn_date(dt.date(2023, 6, 5)) == "05/06/2023"
+    assert vn_date(None) == "—"
+    assert matches_body("Sở Y tế", "SO Y TE")
+    assert not matches_body("Sở Tài chính", "y tế")
+    assert conversation_markdown([]).startswith("# Hội thoại")
