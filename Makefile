@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup model lint check-corpus clean
+.PHONY: run test setup model lint check-corpus clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: model lint
 
 run: model
 	$(BIN)/streamlit run app.py --server.headless true
+
+# The browser test drives Debian's chromium through the playwright package (never
+# `playwright install`, which downloads browsers from outside the package registries).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 clean:
 	rm -rf $(VENV) models index/* .pytest_cache .ruff_cache .mypy_cache

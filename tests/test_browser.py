@@ -1,0 +1,132 @@
+"""One end-to-end check in a real headless browser: Debian's chromium driven by playwright
+against ``streamlit run app.py`` with the offline hashing embedder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT = ROOT / "test-output"
+START_TIMEOUT_S = 60
+ANSWER_TIMEOUT_MS = 180_000  # the first question also builds the index
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="/usr/bin/chromium is missing; run `make browser-deps` (in CI this test always runs)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free local port; stopped however the test ends."""
+    port = _free_port()
+    env = os.environ | {
+        "ASSISTANT_EMBEDDING_MODEL": "hashing",
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    log = (tmp_path / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"streamlit did not start:\n{(tmp_path / 'streamlit.log').read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_ask_in_a_real_browser(server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(server)
+            box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
+            expect(box).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+            box.fill("Sở Y tế phải làm gì?")
+            box.press("Enter")
+            card = page.get_by_text("khoản 6 Mục III Kế hoạch số 164/KH-UBND", exact=False)
+            expect(card.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+            expect(page.get_by_text("Sở Y tế được giao nhiệm vụ", exact=False)).to_be_visible()
+            page.get_by_text("Xem toàn bộ khoản").first.click()
+            expect(page.locator("mark").first).to_contain_text("Chủ trì phối hợp")
+            page.wait_for_timeout(800)  # let the expander finish opening
+            page.screenshot(path=str(OUTPUT / "browser-chat.png"), full_page=True)
+            assert page.get_by_text("Traceback").count() == 0
+
+            page.get_by_role("tab", name="Văn bản").click()
+            expect(page.get_by_text("Quan hệ giữa các văn bản")).to_be_visible()
+            page.wait_for_timeout(1500)  # the Graphviz chart is laid out in the browser
+            page.screenshot(path=str(OUTPUT / "browser-documents.png"), full_page=True)
+            page.get_by_role("tab", name="Ai làm gì").click()
+            expect(page.get_by_text("Ai làm gì: cơ quan × văn bản")).to_be_visible()
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUTPUT / "browser-bodies.png"), full_page=True)
+            assert page.get_by_text("Traceback").count() == 0
+        finally:
+            browser.close()
