@@ -37,6 +37,8 @@ app.add_typer(model_app, name="model")
 app.add_typer(index_app, name="index")
 
 console = Console()
+# Progress and notices go to stderr, so that --json and --jsonl output stays machine-readable.
+err_console = Console(stderr=True)
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Thư mục văn bản (mặc định: corpus/).")
 ]
@@ -188,7 +190,7 @@ def _open_engine(*, rebuild: bool = False) -> Engine:
             bar.update(task, completed=done, total=total, visible=True)
 
         return open_engine(
-            rebuild=rebuild, notify=lambda m: console.print(f"[dim]{m}[/dim]"), progress=progress
+            rebuild=rebuild, notify=lambda m: err_console.print(f"[dim]{m}[/dim]"), progress=progress
         )
 
 
@@ -313,6 +315,56 @@ def _ask_jsonl(engine: Engine, path: str) -> None:
             except Exception as exc:  # one bad line must not stop the file
                 out = {"id": item_id, "error": f"Dòng {number}: {exc}"}
             typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@app.command("eval")
+def eval_command(
+    gold_set: Annotated[
+        Path | None, typer.Option("--set", help="Bộ câu hỏi vàng (mặc định: eval/gold/dev.jsonl).")
+    ] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option("--predictions", help="Chấm tệp đầu ra ask --jsonl của hệ thống khác."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục báo cáo (mặc định: eval/reports).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Mô hình nhúng, ví dụ hashing.")
+    ] = None,
+    use_gate: Annotated[
+        bool,
+        typer.Option("--gate", help="So với eval/thresholds.json; mã thoát 1 nếu dưới ngưỡng."),
+    ] = False,
+) -> None:
+    """Đánh giá: truy hồi, trích dẫn, câu trả lời; ghi eval.md, eval.json, eval.png."""
+    from assistant import evaluation
+
+    command = " ".join(["assistant", *sys.argv[1:]])
+    settings = Settings(embedding_model=model) if model else Settings()
+    gold_path = gold_set or evaluation.DEFAULT_SET
+    try:
+        if predictions is not None:
+            run = evaluation.evaluate_predictions(settings, predictions, gold_path, command=command)
+        else:
+            run = evaluation.evaluate(
+                settings,
+                gold_path,
+                command=command,
+                notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
+            )
+    except (AssistantError, OSError, ValueError) as exc:
+        _fail(str(exc))
+    for path in evaluation.write_report(run, out or evaluation.DEFAULT_OUT):
+        console.print(f"Đã ghi {path}")
+    if use_gate:
+        problems = evaluation.gate(run.summary, evaluation.load_thresholds())
+        if problems:
+            console.print("[red]Dưới ngưỡng:[/red]")
+            for line in problems:
+                console.print(f"  - {line}", markup=False)
+            raise typer.Exit(1)
+        console.print("[green]Đạt mọi ngưỡng.[/green]")
 
 
 if __name__ == "__main__":
