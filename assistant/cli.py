@@ -182,7 +182,10 @@ def _open_engine(*, rebuild: bool = False) -> Engine:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console,
+        redirect_stdout=False,
+        redirect_stderr=False,
+        transient=True,
     ) as bar:
         task = bar.add_task("Nhúng các đoạn văn bản", total=None, visible=False)
 
@@ -190,7 +193,9 @@ def _open_engine(*, rebuild: bool = False) -> Engine:
             bar.update(task, completed=done, total=total, visible=True)
 
         return open_engine(
-            rebuild=rebuild, notify=lambda m: err_console.print(f"[dim]{m}[/dim]"), progress=progress
+            rebuild=rebuild,
+            notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
+            progress=progress,
         )
 
 
@@ -283,6 +288,7 @@ def ask(
     except AssistantError as exc:
         _fail(str(exc))
     if jsonl is not None:
+        engine.searcher.warm_up()  # load the model now, not inside the first question's timing
         _ask_jsonl(engine, jsonl)
         return
     assert question is not None
