@@ -111,13 +111,9 @@ def quote_span(
     return sentences[first][0], sentences[last][1]
 
 
-def cite_chunk(number: int, document: Document, chunk: Chunk, span: tuple[int, int]) -> Citation:
-    start, end = span
+def _citation(number: int, document: Document, start: int, end: int, **where: object) -> Citation:
     return Citation(
         number=number,
-        label=chunk.label,
-        clause=chunk.clause_label,
-        clause_path=chunk.clause_path,
         doc_id=document.doc_id,
         doc_number=document.doc_number,
         doc_type=document.doc_type,
@@ -127,6 +123,18 @@ def cite_chunk(number: int, document: Document, chunk: Chunk, span: tuple[int, i
         source=document.source,
         start=start,
         end=end,
+        **where,  # type: ignore[arg-type]
+    )
+
+
+def cite_chunk(number: int, document: Document, chunk: Chunk, span: tuple[int, int]) -> Citation:
+    return _citation(
+        number,
+        document,
+        *span,
+        label=chunk.label,
+        clause=chunk.clause_label,
+        clause_path=chunk.clause_path,
         clause_start=chunk.clause_start,
         clause_end=chunk.clause_end,
         chunk_id=chunk.id,
@@ -137,20 +145,14 @@ def cite_text(number: int, document: Document, part: str, start: int, end: int) 
     """A header or signature fact ("phần ký", "phần đầu văn bản") quoted from its place."""
     if not 0 <= start < end <= len(document.text):
         return None
-    return Citation(
-        number=number,
+    return _citation(
+        number,
+        document,
+        start,
+        end,
         label=f"{part} {document.citation_name}",
         clause=part,
         clause_path=(part,),
-        doc_id=document.doc_id,
-        doc_number=document.doc_number,
-        doc_type=document.doc_type,
-        issuer=document.issuer,
-        date=document.date,
-        quote=document.text[start:end],
-        source=document.source,
-        start=start,
-        end=end,
         clause_start=start,
         clause_end=end,
     )

@@ -210,13 +210,7 @@ class Composer:
             if score < 0.6 * best or len(seen) == 3 or span in seen:
                 continue
             seen.add(span)
-            quote = _display(hit.document.text[span[0] : span[1]])
-            b.fact(
-                f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
-                hit.document,
-                hit.chunk,
-                span,
-            )
+            b.quote(hit, span)
 
     # -- metadata ------------------------------------------------------------------------
     def _metadata(self, b: _Builder, field: str, docs: set[str], question: str = "") -> None:
@@ -359,14 +353,7 @@ class Composer:
             h for h in hits[:3] if h is top or (_answers(h, terms) and h.score >= 0.6 * top.score)
         ]
         for hit in chosen:
-            span = quote_span(hit.document, hit.chunk, focus=terms)
-            quote = _display(hit.document.text[span[0] : span[1]])
-            b.fact(
-                f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
-                hit.document,
-                hit.chunk,
-                span,
-            )
+            b.quote(hit, quote_span(hit.document, hit.chunk, focus=terms))
 
     # -- helpers -------------------------------------------------------------------------
     def _topic_terms(self, question: str) -> list[str]:
@@ -454,6 +441,16 @@ class _Builder:
             return
         n = self._number(lambda i: cite_text(i, d, part, start, end), (d.doc_id, start, end))
         self.statements.append(Statement(text, (n,) if n else ()))
+
+    def quote(self, hit: SearchHit, span: tuple[int, int]) -> None:
+        """ "Theo khoản 4 Mục II Kế hoạch số 17-KH/TU: “…”" with its citation."""
+        words = _display(hit.document.text[span[0] : span[1]])
+        self.fact(
+            f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{words}”",
+            hit.document,
+            hit.chunk,
+            span,
+        )
 
     def related(self, text: str, d: Document, chunk: Chunk, span: tuple[int, int]) -> None:
         self.fact(text, d, chunk, span, kind="related")
