@@ -28,11 +28,11 @@ except Exception:
     st.stop()
 
 filters = chat.sidebar_filters(engine)
-chat.sidebar_conversation()
 
 tab_chat, tab_documents, tab_bodies = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì"])
 with tab_chat:
     chat.render(engine, filters)
+chat.sidebar_conversation()
 with tab_documents:
     documents.render(engine)
 with tab_bodies:

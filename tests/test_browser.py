@@ -119,11 +119,11 @@ def test_ask_in_a_real_browser(server: str) -> None:
             page.screenshot(path=str(OUTPUT / "browser-chat.png"), full_page=True)
             assert page.get_by_text("Traceback").count() == 0
 
-            page.get_by_role("tab", name="Văn bản").click()
+            page.get_by_role("tab", name="Văn bản").first.click()
             expect(page.get_by_text("Quan hệ giữa các văn bản")).to_be_visible()
             page.wait_for_timeout(1500)  # the Graphviz chart is laid out in the browser
             page.screenshot(path=str(OUTPUT / "browser-documents.png"), full_page=True)
-            page.get_by_role("tab", name="Ai làm gì").click()
+            page.get_by_role("tab", name="Ai làm gì").first.click()
             expect(page.get_by_text("Ai làm gì: cơ quan × văn bản")).to_be_visible()
             page.wait_for_timeout(800)
             page.screenshot(path=str(OUTPUT / "browser-bodies.png"), full_page=True)

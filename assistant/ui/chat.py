@@ -53,10 +53,14 @@ def sidebar_filters(engine: Engine) -> SearchFilters:
     return SearchFilters(doc_ids=frozenset(chosen), issuers=frozenset(chosen_issuers))
 
 
+def _clear() -> None:
+    st.session_state[TURNS] = []
+
+
 def sidebar_conversation() -> None:
+    """Clear and download; drawn after the chat so the download includes the newest answer."""
     st.sidebar.header("Hội thoại")
-    if st.sidebar.button("Xóa hội thoại", use_container_width=True, key="clear"):
-        st.session_state[TURNS] = []
+    st.sidebar.button("Xóa hội thoại", on_click=_clear, use_container_width=True, key="clear")
     st.sidebar.download_button(
         "Tải xuống (Markdown)",
         conversation_markdown(turns()),
@@ -69,9 +73,12 @@ def sidebar_conversation() -> None:
 
 
 def render(engine: Engine, filters: SearchFilters) -> None:
+    # Fixed slots keep every message at the same place from run to run, so an expander
+    # opened on a citation stays open when the page reruns.
+    intro = st.empty()
     messages = st.container()
     if not turns():
-        with messages:
+        with intro.container():
             st.markdown("Hỏi về các văn bản trong kho. Ví dụ:")
             columns = st.columns(len(EXAMPLES))
             for i, (column, example) in enumerate(zip(columns, EXAMPLES, strict=True)):
@@ -79,6 +86,8 @@ def render(engine: Engine, filters: SearchFilters) -> None:
                     st.session_state[PENDING] = example
     typed = st.chat_input("Nhập câu hỏi, ví dụ: Sở Y tế phải làm gì?", key="question")
     question = typed if typed is not None else st.session_state.pop(PENDING, None)
+    if question is not None:
+        intro.empty()
     with messages:
         for turn in turns():
             show_turn(engine, turn)
@@ -91,7 +100,6 @@ def render(engine: Engine, filters: SearchFilters) -> None:
                     show_answer(engine, result, len(turns()))
             if result is not None:
                 turns().append(Turn(question, result))
-                st.rerun()  # the sidebar's download button now includes this turn
 
 
 def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:
