@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -413,6 +415,9 @@ def _meta(settings: Settings, gold_path: Path, model_id: str, command: str) -> d
             "lexical_support": m.LEXICAL_SUPPORT,
             "llm": LLMConfig.from_env() is not None,
         },
+        # Latency depends on the machine and on what else runs on it.
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the end of the run",
     }
 
 
@@ -668,10 +673,10 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
         f"Command: `{meta['command']}`  ",
         f"Gold set: `{meta['gold_set']}` · model: `{meta['model_id']}` · corpus hash: "
         f"`{meta['corpus_hash']}` · {meta['created']}  ",
-        "Settings: "
-        + ", ".join(f"{k}={v}" for k, v in meta["settings"].items())
-        + ("  " if "predictions" in meta else ""),
+        "Settings: " + ", ".join(f"{k}={v}" for k, v in meta["settings"].items()) + "  ",
     ]
+    if "machine" in meta:
+        lines.append(f"Machine: {meta['machine']}  ")
     if "predictions" in meta:
         lines.append(f"Predictions: `{meta['predictions']}` ({meta['matched']} items matched)")
     systems = list(run.rows)
