@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import ROOT
 
@@ -97,9 +98,12 @@ def server(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def test_ask_in_a_real_browser(server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def _wait_until_idle(page: Page) -> None:
+    """Streamlit shows its status widget while the script runs; clicks during a run race it."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
 
+
+def test_ask_in_a_real_browser(server: str) -> None:
     OUTPUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -113,6 +117,7 @@ def test_ask_in_a_real_browser(server: str) -> None:
             card = page.get_by_text("khoản 6 Mục III Kế hoạch số 164/KH-UBND", exact=False)
             expect(card.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
             expect(page.get_by_text("Sở Y tế được giao nhiệm vụ", exact=False)).to_be_visible()
+            _wait_until_idle(page)
             page.get_by_text("Xem toàn bộ khoản").first.click()
             expect(page.locator("mark").first).to_contain_text("Chủ trì phối hợp")
             page.wait_for_timeout(800)  # let the expander finish opening
@@ -121,7 +126,7 @@ def test_ask_in_a_real_browser(server: str) -> None:
 
             page.get_by_role("tab", name="Văn bản").first.click()
             expect(page.get_by_text("Quan hệ giữa các văn bản")).to_be_visible()
-            page.wait_for_timeout(1500)  # the Graphviz chart is laid out in the browser
+            expect(page.locator("svg").filter(has_text="164/KH-UBND").first).to_be_visible()
             page.screenshot(path=str(OUTPUT / "browser-documents.png"), full_page=True)
             page.get_by_role("tab", name="Ai làm gì").first.click()
             expect(page.get_by_text("Ai làm gì: cơ quan × văn bản")).to_be_visible()

@@ -90,7 +90,13 @@ def relations(documents: Iterable[Document]) -> list[Relation]:
         return seen
 
     direct = [(a, b) for a, b in edges if b not in reachable(a, (a, b))]
-    return [Relation(a, b) for a, b in sorted(direct, key=lambda e: (e[1], e[0]))]
+
+    def depth(node: str, seen: frozenset[str] = frozenset()) -> int:
+        above = [p for p in parents.get(node, ()) if p not in seen]
+        return 1 + max((depth(p, seen | {node}) for p in above), default=-1)
+
+    # The chain reads top-down: what the Trung ương issued first, then who carries it out.
+    return [Relation(a, b) for a, b in sorted(direct, key=lambda e: (depth(e[0]), e[1], e[0]))]
 
 
 def relations_dot(found: Sequence[Relation], in_corpus: Iterable[str]) -> str:
