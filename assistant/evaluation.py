@@ -160,6 +160,7 @@ class Failure:
     statement: str
     claim: str
     quotes: tuple[str, ...]
+    category: str = ""
 
 
 @dataclass
@@ -205,7 +206,13 @@ def score_answer(
         needed_total += sum(judgement.needed)
         if not judgement.supported and failures is not None:
             failures.append(
-                Failure(item.id, statement.text, claim_text, tuple(c.quote for c in cited))
+                Failure(
+                    item.id,
+                    statement.text,
+                    claim_text,
+                    tuple(c.quote for c in cited),
+                    item.category,
+                )
             )
     verified = sum(
         m.quote_verified(c.quote, source_texts.get(c.source or ""), c.start, c.end)
@@ -735,7 +742,7 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
     lines += _table(header, rows)
     if run.failures:
         lines += ["", "## Unsupported statements (examples)", ""]
-        for f in run.failures[:6]:
+        for f in _examples(run.failures, 6):
             quotes = " ¦ ".join(q[:160] for q in f.quotes) or "(no citation)"
             lines += [
                 f"- `{f.item_id}`: {f.statement[:220]}",
@@ -749,6 +756,19 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
     if thresholds_note:
         lines += ["", "## Gate", "", thresholds_note]
     return "\n".join(lines) + "\n"
+
+
+def _examples(failures: Sequence[Failure], n: int) -> list[Failure]:
+    """Up to ``n`` failures, taken in turn from each category so one kind does not fill the list."""
+    queues: dict[str, list[Failure]] = {}
+    for f in failures:
+        queues.setdefault(f.category, []).append(f)
+    out: list[Failure] = []
+    while len(out) < n and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(out) < n:
+                out.append(queue.pop(0))
+    return out
 
 
 def render_chart(run: EvalRun, path: Path) -> None:
@@ -798,7 +818,13 @@ def write_report(run: EvalRun, out_dir: Path) -> list[Path]:
     md.write_text(render_markdown(run, THRESHOLDS_NOTE), encoding="utf-8")
     payload = run.as_json()
     payload["failures"] = [
-        {"id": f.item_id, "statement": f.statement, "claim": f.claim, "quotes": list(f.quotes)}
+        {
+            "id": f.item_id,
+            "category": f.category,
+            "statement": f.statement,
+            "claim": f.claim,
+            "quotes": list(f.quotes),
+        }
         for f in run.failures
     ]
     js.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
