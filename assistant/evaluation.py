@@ -785,7 +785,7 @@ def render_chart(run: EvalRun, path: Path) -> None:
         if any(summary[s].get(n) is not None for s in summary)
     ]
     systems = list(summary)
-    fig, ax = plt.subplots(figsize=(max(8, 1.2 * len(names) + 2), 4.5))
+    fig, ax = plt.subplots(figsize=(max(8, 1.2 * len(names) + 2), 5))
     width = 0.8 / max(1, len(systems))
     x = np.arange(len(names))
     for i, system in enumerate(systems):
@@ -797,7 +797,7 @@ def render_chart(run: EvalRun, path: Path) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("score")
     ax.set_title(f"{run.meta['gold_set']} · {run.meta['model_id'] or 'predictions'}")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(len(systems), 5))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
