@@ -743,10 +743,10 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
     if run.failures:
         lines += ["", "## Unsupported statements (examples)", ""]
         for f in _examples(run.failures, 6):
-            quotes = " ¦ ".join(q[:160] for q in f.quotes) or "(no citation)"
+            quotes = " ¦ ".join(_one_line(q, 160) for q in f.quotes) or "(no citation)"
             lines += [
-                f"- `{f.item_id}`: {f.statement[:220]}",
-                f"  - claim tested: {f.claim[:220]}",
+                f"- `{f.item_id}` ({f.category}): {_one_line(f.statement, 220)}",
+                f"  - claim tested: {_one_line(f.claim, 220)}",
                 f"  - cited quotes: {quotes}",
             ]
         lines.append(
@@ -756,6 +756,11 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
     if thresholds_note:
         lines += ["", "## Gate", "", thresholds_note]
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _examples(failures: Sequence[Failure], n: int) -> list[Failure]:
