@@ -39,7 +39,6 @@ SEARCH_K = 10
 TEXTBOOK_CITED = 3  # the textbook pipeline "cites" its top three windows
 
 RETRIEVAL_SYSTEMS = ("bm25", "dense", "hybrid", "full", "textbook")
-ANSWER_SYSTEMS = ("full", "textbook")
 SYSTEM_NAMES = {
     "bm25": "BM25 only",
     "dense": "dense only",
@@ -428,35 +427,70 @@ def _meta(settings: Settings, gold_path: Path, model_id: str, command: str) -> d
     }
 
 
+def _merge(retrieval: ItemScores, answers: ItemScores) -> ItemScores:
+    retrieval.scores |= {k: v for k, v in answers.scores.items() if k != "latency_ms"}
+    retrieval.counts |= answers.counts
+    return retrieval
+
+
+def _score_textbook(
+    item: GoldItem,
+    gold: GoldClauses | None,
+    textbook: TextbookPipeline,
+    texts: dict[str, str],
+) -> ItemScores:
+    """The textbook pipeline's windows as a ranking, and its top windows as cited quotes."""
+    windows, ms = _timed(textbook.search, item.question, k=SEARCH_K)
+    spans: list[Span] = [(w.source, w.start, w.end, None) for w in windows]
+    ranking = score_ranking(item, gold, spans, system="textbook", latency_ms=ms, by_overlap=True)
+    top = windows[:TEXTBOOK_CITED]
+    prediction = Prediction(
+        item_id=item.id,
+        text="\n\n".join(w.text for w in top),
+        abstained=False,
+        statements=tuple(ScoredStatement(w.text, (i,)) for i, w in enumerate(top, start=1)),
+        citations=tuple(
+            CitedQuote(i, w.text, w.source, w.start, w.end) for i, w in enumerate(top, start=1)
+        ),
+        latency_ms=ms,
+    )
+    answers = score_answer(item, prediction, texts, system="textbook", with_citations=False)
+    return _merge(ranking, answers)
+
+
 def evaluate(
     settings: Settings,
     gold_path: Path = DEFAULT_SET,
     *,
     command: str = "assistant eval",
     notify: Callable[[str], None] | None = None,
+    textbook: bool = True,
 ) -> EvalRun:
-    """Run every system over the gold set and score it."""
+    """Run every system over the gold set and score it; ``textbook=False`` leaves out the
+    textbook pipeline (a yardstick, not gated), which saves embedding the corpus twice."""
     say = notify or (lambda _m: None)
     items = load_gold(gold_path)
     engine = open_engine(settings)
     engine.searcher.warm_up()
-    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
-    say("Đang dựng pipeline LangChain mẫu (textbook)…")
-    textbook = TextbookPipeline.build(corpus, engine.embedder)
+    pipeline = None
+    if textbook:
+        say("Đang dựng pipeline LangChain mẫu (textbook)…")
+        corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+        pipeline = TextbookPipeline.build(corpus, engine.embedder)
     texts = {d.source: d.text for d in engine.index.documents}
     chunks = engine.index.chunks
-    rows: dict[str, list[ItemScores]] = {s: [] for s in RETRIEVAL_SYSTEMS}
-    answer_rows: dict[str, list[ItemScores]] = {s: [] for s in ANSWER_SYSTEMS}
+    systems = [s for s in RETRIEVAL_SYSTEMS if s != "textbook" or pipeline is not None]
+    rows: dict[str, list[ItemScores]] = {s: [] for s in systems}
     failures: list[Failure] = []
+
+    def chunk_spans(ids: Sequence[int]) -> list[Span]:
+        return [(chunks[i].source, chunks[i].start, chunks[i].end, chunks[i].id) for i in ids]
+
     for number, item in enumerate(items, start=1):
         if number % 20 == 0:
             say(f"{number}/{len(items)} câu hỏi")
         gold = resolve_gold(item, engine)
         q = item.question
-
-        def chunk_spans(ids: Sequence[int]) -> list[Span]:
-            return [(chunks[i].source, chunks[i].start, chunks[i].end, chunks[i].id) for i in ids]
-
         for system, ranking in (("bm25", bm25_ranking), ("dense", dense_ranking)):
             ids, ms = _timed(ranking, engine, q, SEARCH_K)
             rows[system].append(
@@ -472,39 +506,17 @@ def evaluate(
         for c in prediction.citations:
             if c.chunk_id is None or all(c.chunk_id != x[3] for x in cited):
                 cited.append((c.source, c.start, c.end, c.chunk_id))
-        rows["full"].append(score_ranking(item, gold, cited, system="full", latency_ms=ms))
-        answer_rows["full"].append(
-            score_answer(item, prediction, texts, system="full", failures=failures)
+        rows["full"].append(
+            _merge(
+                score_ranking(item, gold, cited, system="full", latency_ms=ms),
+                score_answer(item, prediction, texts, system="full", failures=failures),
+            )
         )
-
-        windows, ms = _timed(textbook.search, q, k=SEARCH_K)
-        spans = [(w.source, w.start, w.end, None) for w in windows]
-        rows["textbook"].append(
-            score_ranking(item, gold, spans, system="textbook", latency_ms=ms, by_overlap=True)
-        )
-        top = windows[:TEXTBOOK_CITED]
-        textbook_answer = Prediction(
-            item_id=item.id,
-            text="\n\n".join(w.text for w in top),
-            abstained=False,
-            statements=tuple(ScoredStatement(w.text, (i,)) for i, w in enumerate(top, start=1)),
-            citations=tuple(
-                CitedQuote(i, w.text, w.source, w.start, w.end) for i, w in enumerate(top, start=1)
-            ),
-            latency_ms=ms,
-        )
-        answer_rows["textbook"].append(
-            score_answer(item, textbook_answer, texts, system="textbook", with_citations=False)
-        )
-    merged: dict[str, list[ItemScores]] = {}
-    for system in RETRIEVAL_SYSTEMS:
-        merged[system] = rows[system]
-        for row, extra in zip(rows[system], answer_rows.get(system, []), strict=False):
-            row.scores |= {k: v for k, v in extra.scores.items() if k != "latency_ms"}
-            row.counts |= extra.counts
+        if pipeline is not None:
+            rows["textbook"].append(_score_textbook(item, gold, pipeline, texts))
     meta = _meta(settings, gold_path, engine.embedder.model_id, command)
     meta["kind"] = "systems"
-    return EvalRun(meta, merged, failures)
+    return EvalRun(meta, rows, failures)
 
 
 def evaluate_predictions(
