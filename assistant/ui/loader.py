@@ -41,14 +41,22 @@ def get_engine(settings: Settings) -> Engine:
 def _open_with_progress(settings: Settings) -> Engine:
     box = st.empty()
     with box.container(), st.status("Đang chuẩn bị mô hình…", expanded=True) as status:
-        bar = st.progress(0.0)
+        st.caption("Lần chạy đầu tiên mất khoảng một phút; các lần sau chỉ vài giây.")
+        bar = st.empty()
+        building = False
+
+        def to_building() -> None:
+            nonlocal building
+            if not building:
+                building = True
+                status.update(label="Đang xây dựng chỉ mục…", expanded=True)
 
         def notify(message: str) -> None:
-            status.update(label="Đang xây dựng chỉ mục…")
+            to_building()
             st.write(message)
 
         def progress(done: int, total: int) -> None:
-            status.update(label="Đang xây dựng chỉ mục…")
+            to_building()
             bar.progress(min(done / max(total, 1), 1.0), text=f"Đã nhúng {done}/{total} đoạn")
 
         engine = open_engine(settings, notify=notify, progress=progress)
