@@ -152,3 +152,18 @@ def test_small_helpers() -> None:
     assert matches_body("Sở Y tế", "SO Y TE")
     assert not matches_body("Sở Tài chính", "y tế")
     assert conversation_markdown([]).startswith("# Hội thoại")
+
+
+def test_download_holds_labels_and_quotes(app: AppTest) -> None:
+    ask(app, "Sở Y tế phải làm gì?")
+    exported = conversation_markdown(app.session_state["turns"])
+    assert "## Câu hỏi 1: Sở Y tế phải làm gì?" in exported
+    assert "[1] khoản 6 Mục III Kế hoạch số 164/KH-UBND ngày 05/6/2023" in exported
+    assert "“Chủ trì phối hợp với Hội Chữ thập đỏ Thành phố" in exported
+
+
+def test_issuer_filter_excludes_other_documents(app: AppTest) -> None:
+    app.sidebar.multiselect(key="filter_issuers").set_value(["Ban Bí thư"]).run()
+    ask(app, "Sở Y tế phải làm gì?")
+    assert [w.value for w in app.warning] == ["Các văn bản không giao nhiệm vụ cho Sở Y tế."]
+    assert not any("164/KH-UBND" in m.value for m in app.markdown if m.value.startswith("**\\["))

@@ -60,13 +60,13 @@ def _clear() -> None:
 def sidebar_conversation() -> None:
     """Clear and download; drawn after the chat so the download includes the newest answer."""
     st.sidebar.header("Hội thoại")
-    st.sidebar.button("Xóa hội thoại", on_click=_clear, use_container_width=True, key="clear")
+    st.sidebar.button("Xóa hội thoại", on_click=_clear, width="stretch", key="clear")
     st.sidebar.download_button(
         "Tải xuống (Markdown)",
         conversation_markdown(turns()),
         file_name="hoi-thoai.md",
         mime="text/markdown",
-        use_container_width=True,
+        width="stretch",
         disabled=not turns(),
         key="download",
     )
@@ -82,7 +82,7 @@ def render(engine: Engine, filters: SearchFilters) -> None:
             st.markdown("Hỏi về các văn bản trong kho. Ví dụ:")
             columns = st.columns(len(EXAMPLES))
             for i, (column, example) in enumerate(zip(columns, EXAMPLES, strict=True)):
-                if column.button(example, key=f"example_{i}", use_container_width=True):
+                if column.button(example, key=f"example_{i}", width="stretch"):
                     st.session_state[PENDING] = example
     typed = st.chat_input("Nhập câu hỏi, ví dụ: Sở Y tế phải làm gì?", key="question")
     question = typed if typed is not None else st.session_state.pop(PENDING, None)

@@ -25,7 +25,7 @@ def render(engine: Engine) -> None:
             for d in documents
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     for skipped in engine.skipped:
         st.warning(f"Bỏ qua tệp {skipped.source}: {skipped.reason}")
@@ -46,7 +46,7 @@ def render(engine: Engine) -> None:
                 for r in found
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         st.graphviz_chart(relations_dot(found, in_corpus))
         st.caption(

@@ -61,7 +61,7 @@ def render(engine: Engine) -> None:
             for r in rows
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     names = [r.body for r in rows]
     chosen = st.selectbox("Xem nhiệm vụ của", names, key="body_selected")
