@@ -80,9 +80,9 @@ def render(engine: Engine, filters: SearchFilters) -> None:
     if not turns():
         with intro.container():
             st.markdown("Hỏi về các văn bản trong kho. Ví dụ:")
-            columns = st.columns(len(EXAMPLES))
-            for i, (column, example) in enumerate(zip(columns, EXAMPLES, strict=True)):
-                if column.button(example, key=f"example_{i}", width="stretch"):
+            columns = st.columns(2)
+            for i, example in enumerate(EXAMPLES):
+                if columns[i % 2].button(example, key=f"example_{i}", width="stretch"):
                     st.session_state[PENDING] = example
     typed = st.chat_input("Nhập câu hỏi, ví dụ: Sở Y tế phải làm gì?", key="question")
     question = typed if typed is not None else st.session_state.pop(PENDING, None)

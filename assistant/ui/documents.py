@@ -79,6 +79,7 @@ def outline(document: Document, chunks: list[Chunk]) -> None:
                 level = "#" * min(depth + 4, 6)
                 st.markdown(f"{level} {escape_markdown(heading)}")
         shown = chunk.breadcrumb
-        st.markdown(
-            f"**{escape_markdown(chunk.clause_label)}**  \n{escape_markdown(chunk.clean_text)}"
-        )
+        text = chunk.clean_text
+        if chunk.breadcrumb and text.startswith(chunk.breadcrumb[-1]):
+            text = text[len(chunk.breadcrumb[-1]) :].lstrip()  # the heading is shown above
+        st.markdown(f"**{escape_markdown(chunk.clause_label)}**  \n{escape_markdown(text)}")
