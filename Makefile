@@ -28,7 +28,7 @@ lint: setup
 	$(BIN)/ruff format --check assistant tests app.py
 	$(BIN)/mypy assistant
 
-test: model lint
+test: model lint browser-deps
 	$(BIN)/assistant corpus check
 	$(BIN)/python -m pytest
 
@@ -37,10 +37,12 @@ run: model
 
 # The browser test drives Debian's chromium through the playwright package (never
 # `playwright install`, which downloads browsers from outside the package registries).
+# In CI a failed install fails the run; on a desk without apt rights the browser test is skipped.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		( $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ) \
+		|| { [ "$${CI:-}" = true ] && exit 1; echo "Không cài được chromium: bỏ qua kiểm thử trình duyệt."; }; \
 	fi
 
 clean:
