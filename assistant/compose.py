@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
 from assistant.layout import PLACE_DATE_RE, WEB_META_RE
-from assistant.lexical import concepts
-from assistant.responsibility import ResponsibilityIndex
+from assistant.lexical import concepts, with_synonyms
+from assistant.responsibility import Assignment, ResponsibilityIndex
 from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
 from assistant.textnorm import folded_key, strip_markup
 from assistant.types import Answer, Chunk, Citation, Document, Statement, format_vn_date
 
 MAX_CLAUSES = 12
-MIN_TOPIC_SHARE = 0.6  # share of the question's subject words a quoted sentence must contain
+MIN_TOPIC_SHARE = 0.5  # share of the question's subject words a quoted sentence must contain
 _FAR = dt.date(9999, 1, 1)  # sorts undated documents last
 RELATED = 3
 CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
@@ -49,10 +49,12 @@ _DEADLINE_RE = re.compile(
     r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
 )
 _NUMBER_RE = re.compile(r"\d")
+_AUTHORITY_LINE_RE = re.compile(r"(?m)^[\W_]*(?:T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s")
 # Dates and document numbers are not the figures a "bao nhiêu" question asks for.
 _NOT_A_FIGURE_RE = re.compile(
     r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
 )
+_DOC_WORDS = frozenset("kh kl cv ct tw tu qu ubnd ke hoach ket luan cong van chi thi so".split())
 _GENERIC_TERMS = frozenset(
     "dat chi tieu ty le muc so luong bao nhieu phan tram hom nay hien nay".split()
 )
@@ -63,6 +65,7 @@ class Intent:
     kind: str
     bodies: tuple[str, ...]
     documents: frozenset[str]
+    explicit: bool = True  # the wording asked for this kind; False when inferred from a named body
 
 
 def detect_intent(question: str, searcher: HybridSearcher) -> Intent:
@@ -73,8 +76,9 @@ def detect_intent(question: str, searcher: HybridSearcher) -> Intent:
         if re.search(pattern, folded):
             kind = name
             break
-    if kind in ("general", "deadline", "figure") and analysis.bodies and kind == "general":
-        kind = "responsibility"
+    if kind == "general" and analysis.bodies:
+        # A body is named but the wording asks nothing specific: try its duties first.
+        return Intent("responsibility", analysis.bodies, analysis.documents, explicit=False)
     return Intent(kind, analysis.bodies, analysis.documents)
 
 
@@ -109,7 +113,11 @@ class Composer:
         elif intent.kind == "list_documents":
             self._list_documents(builder, resolved)
         elif intent.kind == "responsibility" and intent.bodies:
-            self._responsibility(builder, resolved, intent.bodies, docs, filters)
+            if not self._responsibility(
+                builder, resolved, intent.bodies, docs, filters, intent.explicit
+            ):
+                builder = _Builder(question, resolved, "general")
+                self._general(builder, resolved, docs, filters)
         elif intent.kind in ("figure", "deadline"):
             self._figure_or_deadline(builder, resolved, intent.kind, docs, filters)
         else:
@@ -124,16 +132,36 @@ class Composer:
         bodies: Sequence[str],
         docs: set[str],
         filters: SearchFilters | None,
-    ) -> None:
-        found = [a for body in bodies for a in self.responsibilities.lookup(body)]
-        chunks = [self.chunks[a.chunk_id] for a in found if a.chunk_id in self.chunks]
-        if docs:
-            chunks = [c for c in chunks if c.doc_id in docs]
-        if filters:
-            chunks = [c for c in chunks if filters.allows(self.documents[c.doc_id])]
+        explicit: bool = True,
+    ) -> bool:
+        """List the clauses assigning work to the bodies; False when there are none and the
+        question did not ask for duties (the caller then answers it as a general question)."""
+        found: list[Assignment] = []
+        chunks: list[Chunk] = []
+        for body in bodies:
+            # "Hội Chữ thập đỏ quận Kiến An" is written "Hội Chữ thập đỏ các cấp" in the công văn
+            # of Kiến An: drop trailing words until the name matches in the documents asked about.
+            words = body.split()
+            for n in range(len(words), 1, -1):
+                matches = [
+                    a
+                    for a in self.responsibilities.lookup(" ".join(words[:n]))
+                    if a.chunk_id in self.chunks
+                    and (not docs or self.chunks[a.chunk_id].doc_id in docs)
+                    and (
+                        not filters
+                        or filters.allows(self.documents[self.chunks[a.chunk_id].doc_id])
+                    )
+                ]
+                if matches:
+                    found.extend(matches)
+                    chunks.extend(self.chunks[a.chunk_id] for a in matches)
+                    break
         chunks = sorted(
             {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
         )
+        if not chunks and not explicit:
+            return False
         name = _display_body(found, bodies, question)
         # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
         subject_at: dict[str, int] = {}
@@ -147,7 +175,7 @@ class Composer:
             where = f" trong {self._doc_names(docs)}" if docs else ""
             b.abstain(f"Các văn bản{where} không giao nhiệm vụ cho {name}.")
             self._related(b, question, docs, filters)
-            return
+            return True
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks[:MAX_CLAUSES]:
             by_doc.setdefault(c.doc_id, []).append(c)
@@ -175,6 +203,7 @@ class Composer:
         if silent and not (filters and filters.doc_ids):
             names = ", ".join(d.short_name for d in silent)
             b.note(f"{names} không giao nhiệm vụ riêng cho {name}.")
+        return True
 
     # -- figures and deadlines -----------------------------------------------------------
     def _figure_or_deadline(
@@ -194,7 +223,7 @@ class Composer:
                 if kind == "figure" and not _NUMBER_RE.search(_NOT_A_FIGURE_RE.sub(" ", sentence)):
                     continue
                 overlap = _overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
-                if not terms or overlap / len(set(terms)) < MIN_TOPIC_SHARE:
+                if not _enough(overlap, terms):
                     continue
                 candidates.append((overlap + 1.0 / (rank + 2), hit, span))
         if not candidates:
@@ -234,24 +263,26 @@ class Composer:
         name = d.short_name
         if field == "signer" and d.signer and d.signer.name:
             pos = text.find(d.signer.name, d.body_end)
-            part = (
-                "bảng thông tin văn bản"
-                if pos >= 0 and WEB_META_RE.match(_line_at(text, pos))
-                else "phần ký"
-            )
-            title = f" ({d.signer.display_title})" if d.signer.display_title else ""
-            b.fact_text(
-                f"{name} do {d.signer.name}{title} ký.", d, part, pos, pos + len(d.signer.name)
-            )
+            end = pos + len(d.signer.name)
+            if pos >= 0 and WEB_META_RE.match(_line_at(text, pos)):
+                # Only the web page's table names the signer: say no more than it does.
+                b.fact_text(f"{name} do {d.signer.name} ký.", d, "bảng thông tin văn bản", pos, end)
+            elif pos >= 0:
+                # Quote the whole signature block, so the authority and title are in the quote too.
+                auth = (
+                    _AUTHORITY_LINE_RE.search(text, d.body_end, pos) if d.signer.authority else None
+                )
+                block = text.rfind("\n", 0, auth.start()) + 1 if auth else pos
+                start = block if pos - block < 300 else pos
+                title = (
+                    f" ({d.signer.display_title})" if d.signer.display_title and start < pos else ""
+                )
+                b.fact_text(f"{name} do {d.signer.name}{title} ký.", d, "phần ký", start, end)
         elif field == "date" and d.date:
-            m = PLACE_DATE_RE.search(text, 0, d.body_start or len(text))
-            if m:
+            span = _place_date_span(d)
+            if span:
                 b.fact_text(
-                    f"{name} ban hành ngày {format_vn_date(d.date)}.",
-                    d,
-                    "phần đầu văn bản",
-                    m.start(),
-                    m.end(),
+                    f"{name} ban hành ngày {format_vn_date(d.date)}.", d, "phần đầu văn bản", *span
                 )
         elif field == "issuer" and d.issuer:
             self._issuer(b, d)
@@ -360,7 +391,20 @@ class Composer:
         """The question's own subject words: without question words, generic figure words
         and the place names that only pick the document ("Hà Nội", "Kiến An")."""
         places = {w for d in self.documents.values() for p in _places(d) for w in p.split()}
-        return [t for t in _content_terms(question) if t not in _GENERIC_TERMS and t not in places]
+        names = {
+            w
+            for d in self.documents.values()
+            for w in re.findall(r"\w+", folded_key(d.doc_number or ""))
+        }
+        terms = _content_terms(with_synonyms(question))
+        return [
+            t
+            for t in terms
+            if t not in _GENERIC_TERMS
+            and t not in places
+            and t not in names
+            and t not in _DOC_WORDS
+        ]
 
     def _related(
         self,
@@ -485,6 +529,12 @@ def _content_terms(question: str) -> list[str]:
 def _overlap(terms: Sequence[str], text: str) -> float:
     words = set(re.findall(r"\w+", folded_key(text)))
     return float(sum(1 for t in set(terms) if t in words))
+
+
+def _enough(overlap: float, terms: Sequence[str]) -> bool:
+    """At least half of the question's subject words, and two of them when it has two or more."""
+    distinct = len(set(terms))
+    return distinct > 0 and overlap / distinct >= MIN_TOPIC_SHARE and overlap >= min(2, distinct)
 
 
 def _answers(hit: SearchHit, terms: Sequence[str]) -> bool:
