@@ -13,7 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
-from assistant.layout import PLACE_DATE_RE, WEB_META_RE
+from assistant.facts import (
+    copy_stamp_span,
+    implements_span,
+    is_deadline,
+    is_figure,
+    number_line_span,
+    place_date_span,
+    sentence_around,
+    signature_span,
+)
 from assistant.lexical import concepts, with_synonyms
 from assistant.responsibility import Assignment, ResponsibilityIndex
 from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
@@ -45,15 +54,6 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("responsibility", r"\b(?:phai lam gi|lam gi|nhiem vu|duoc giao|giao gi|trach nhiem|nhung viec gi|viec gi|can lam|chu tri|thi sao|lam nhung gi)\b"),
 )  # fmt: skip
 _METADATA = frozenset({"copy_stamp", "signer", "issuer", "date", "implements", "number"})
-_DEADLINE_RE = re.compile(
-    r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
-)
-_NUMBER_RE = re.compile(r"\d")
-_AUTHORITY_LINE_RE = re.compile(r"(?m)^[\W_]*(?:T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s")
-# Dates and document numbers are not the figures a "bao nhiêu" question asks for.
-_NOT_A_FIGURE_RE = re.compile(
-    r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
-)
 _DOC_WORDS = frozenset("kh kl cv ct tw tu qu ubnd ke hoach ket luan cong van chi thi so".split())
 _GENERIC_TERMS = frozenset(
     "dat chi tieu ty le muc so luong bao nhieu phan tram hom nay hien nay".split()
@@ -228,9 +228,9 @@ class Composer:
                 sentence = text[span[0] : span[1]]
                 if len(strip_markup(sentence)) < 12:
                     continue
-                if kind == "deadline" and not _DEADLINE_RE.search(sentence):
+                if kind == "deadline" and not is_deadline(sentence):
                     continue
-                if kind == "figure" and not _NUMBER_RE.search(_NOT_A_FIGURE_RE.sub(" ", sentence)):
+                if kind == "figure" and not is_figure(sentence):
                     continue
                 overlap = _overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
                 if not _enough(overlap, terms):
@@ -272,27 +272,21 @@ class Composer:
             b.abstain(CANNOT_ANSWER)
 
     def _one_metadata(self, b: _Builder, field: str, d: Document) -> None:
-        text = d.text
         name = d.short_name
         if field == "signer" and d.signer and d.signer.name:
-            pos = text.find(d.signer.name, d.body_end)
-            end = pos + len(d.signer.name)
-            if pos >= 0 and WEB_META_RE.match(_line_at(text, pos)):
-                # Only the web page's table names the signer: say no more than it does.
-                b.fact_text(f"{name} do {d.signer.name} ký.", d, "bảng thông tin văn bản", pos, end)
-            elif pos >= 0:
-                # Quote the whole signature block, so the authority and title are in the quote too.
-                auth = (
-                    _AUTHORITY_LINE_RE.search(text, d.body_end, pos) if d.signer.authority else None
+            signature = signature_span(d)
+            if signature:
+                shown = d.signer.display_title if signature.with_title else None
+                title = f" ({shown})" if shown else ""
+                b.fact_text(
+                    f"{name} do {d.signer.name}{title} ký.",
+                    d,
+                    signature.part,
+                    signature.start,
+                    signature.end,
                 )
-                block = text.rfind("\n", 0, auth.start()) + 1 if auth else pos
-                start = block if pos - block < 300 else pos
-                title = (
-                    f" ({d.signer.display_title})" if d.signer.display_title and start < pos else ""
-                )
-                b.fact_text(f"{name} do {d.signer.name}{title} ký.", d, "phần ký", start, end)
         elif field == "date" and d.date:
-            span = _place_date_span(d)
+            span = place_date_span(d)
             if span:
                 b.fact_text(
                     f"{name} ban hành ngày {format_vn_date(d.date)}.", d, "phần đầu văn bản", *span
@@ -302,8 +296,9 @@ class Composer:
         elif field == "implements" and d.implements:
             refs = {r.number: r for r in d.references}
             described = [_ref_name(refs.get(n), n) for n in d.implements]
-            pos = text.find(d.implements[0])
-            span = _sentence_around(text, pos)
+            span = implements_span(d)
+            if span is None:
+                return
             chunk = self._chunk_at(d, span[0])
             statement = f"{name} thực hiện {', '.join(described)}."
             if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
@@ -311,31 +306,20 @@ class Composer:
             else:
                 b.fact_text(statement, d, "phần đầu văn bản", *span)
         elif field == "number" and d.doc_number:
-            m = re.search(
-                r"Số(?:\s*hiệu)?\s*:?\s*" + re.escape(d.doc_number.split("-")[0].split("/")[0]),
-                text,
-            )
-            if m:
-                end = text.find("\n", m.start())
-                b.fact_text(
-                    f"Số hiệu: {d.doc_number}.",
-                    d,
-                    "phần đầu văn bản",
-                    m.start(),
-                    end if end > 0 else m.end(),
-                )
+            span = number_line_span(d)
+            if span:
+                b.fact_text(f"Số hiệu: {d.doc_number}.", d, "phần đầu văn bản", *span)
         elif field == "copy_stamp" and d.copy_stamp:
             stamp = d.copy_stamp
             when = f" ngày {format_vn_date(stamp.date)}" if stamp.date else ""
-            pos = text.find(stamp.number or "SAO LỤC", stamp.start)
-            end = pos + len(stamp.number or "SAO LỤC")
-            b.fact_text(
-                f"{name} được {stamp.issuer} sao lục, số {stamp.number}{when}.",
-                d,
-                "dấu sao lục",
-                pos,
-                end,
-            )
+            span = copy_stamp_span(d)
+            if span:
+                b.fact_text(
+                    f"{name} được {stamp.issuer} sao lục, số {stamp.number}{when}.",
+                    d,
+                    "dấu sao lục",
+                    *span,
+                )
 
     def _issuer(self, b: _Builder, d: Document) -> None:
         assert d.issuer is not None
@@ -343,7 +327,7 @@ class Composer:
         head = " ".join(d.issuer.split()[:3])
         pos = d.text.find(head, d.body_start)
         if pos >= 0:
-            span = _sentence_around(d.text, pos)
+            span = sentence_around(d.text, pos)
             chunk = self._chunk_at(d, pos)
             if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
                 b.fact(statement, d, chunk, span)
@@ -574,30 +558,6 @@ def _display_body(found: Sequence[Assignment], bodies: Sequence[str], question: 
     return found[0].body if found else bodies[0]
 
 
-def _sentence_around(text: str, pos: int) -> tuple[int, int]:
-    if pos < 0:
-        return (-1, -1)
-    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
-    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
-    end = min(ends) + 1 if ends else len(text)
-    while end > start and text[end - 1] in " \n*|":
-        end -= 1
-    return start, end
-
-
-def _place_date_span(d: Document) -> tuple[int, int] | None:
-    """Span of "Hà Nội, ngày 05 tháng 6 năm 2023" inside its own header line and column."""
-    pos = 0
-    for line in d.text[: d.body_start or len(d.text)].split("\n"):
-        for cell in re.finditer(r"[^\t|*]+", line):
-            m = PLACE_DATE_RE.search(cell.group(0))
-            if m:
-                start = pos + cell.start() + m.start()
-                return start, pos + cell.start() + m.end()
-        pos += len(line) + 1
-    return None
-
-
 def _places(d: Document) -> set[str]:
     out = {folded_key(d.place)} if d.place else set()
     if d.issuer:
@@ -607,12 +567,6 @@ def _places(d: Document) -> set[str]:
         if m:
             out.add(folded_key(m.group(1)))
     return out
-
-
-def _line_at(text: str, pos: int) -> str:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)].strip()
 
 
 def _ref_name(ref: object, number: str) -> str:

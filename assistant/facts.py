@@ -1,0 +1,130 @@
+"""Where a document states a fact: the span to quote for its number, date, signer, copy
+stamp and the document it implements, and which sentences carry figures or deadlines.
+
+Shared by the composer (answers) and the learning views (overview, quiz), so both quote
+the same words for the same fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.layout import PLACE_DATE_RE, WEB_META_RE
+from assistant.types import Document
+
+DEADLINE_RE = re.compile(
+    r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
+)
+_NUMBER_RE = re.compile(r"\d")
+# Dates and document numbers are not the figures a "bao nhiêu" question asks for.
+NOT_A_FIGURE_RE = re.compile(
+    r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
+)
+AUTHORITY_LINE_RE = re.compile(r"(?m)^[\W_]*(?:T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s")
+_MAX_SIGNATURE_BLOCK = 300
+
+
+def is_deadline(sentence: str) -> bool:
+    """The sentence names a date, a period or a time frame ("trước ngày 20/11 hàng năm")."""
+    return DEADLINE_RE.search(sentence) is not None
+
+
+def is_figure(sentence: str) -> bool:
+    """The sentence has a number that is neither a date nor part of a document number."""
+    return _NUMBER_RE.search(NOT_A_FIGURE_RE.sub(" ", sentence)) is not None
+
+
+@dataclass(frozen=True)
+class SignatureSpan:
+    """The words that name a document's signer: the whole signature block when there is
+    one, else the name in the web page's table (``part`` says which)."""
+
+    start: int
+    end: int
+    name_start: int
+    part: str  # "phần ký" or "bảng thông tin văn bản"
+
+    @property
+    def with_title(self) -> bool:
+        """The quote holds the authority and title lines above the name."""
+        return self.start < self.name_start
+
+
+def signature_span(d: Document) -> SignatureSpan | None:
+    if not (d.signer and d.signer.name):
+        return None
+    text = d.text
+    pos = text.find(d.signer.name, d.body_end)
+    if pos < 0:
+        return None
+    end = pos + len(d.signer.name)
+    if WEB_META_RE.match(line_at(text, pos)):
+        # Only the web page's table names the signer: say no more than it does.
+        return SignatureSpan(pos, end, pos, "bảng thông tin văn bản")
+    # Quote the whole signature block, so the authority and title are in the quote too.
+    auth = AUTHORITY_LINE_RE.search(text, d.body_end, pos) if d.signer.authority else None
+    block = text.rfind("\n", 0, auth.start()) + 1 if auth else pos
+    start = block if pos - block < _MAX_SIGNATURE_BLOCK else pos
+    return SignatureSpan(start, end, pos, "phần ký")
+
+
+def place_date_span(d: Document) -> tuple[int, int] | None:
+    """Span of "Hà Nội, ngày 05 tháng 6 năm 2023" inside its own header line and column."""
+    pos = 0
+    for line in d.text[: d.body_start or len(d.text)].split("\n"):
+        for cell in re.finditer(r"[^\t|*]+", line):
+            m = PLACE_DATE_RE.search(cell.group(0))
+            if m:
+                start = pos + cell.start() + m.start()
+                return start, pos + cell.start() + m.end()
+        pos += len(line) + 1
+    return None
+
+
+def number_line_span(d: Document) -> tuple[int, int] | None:
+    """The header line that gives the số hiệu: "Số: 164/KH-UBND |"."""
+    if not d.doc_number:
+        return None
+    m = re.search(
+        r"Số(?:\s*hiệu)?\s*:?\s*" + re.escape(d.doc_number.split("-")[0].split("/")[0]), d.text
+    )
+    if not m:
+        return None
+    end = d.text.find("\n", m.start())
+    return m.start(), end if end > 0 else m.end()
+
+
+def copy_stamp_span(d: Document) -> tuple[int, int] | None:
+    """The copy stamp's number ("46-SL/ĐUK"), or its "SAO LỤC" line."""
+    if d.copy_stamp is None:
+        return None
+    marker = d.copy_stamp.number or "SAO LỤC"
+    pos = d.text.find(marker, d.copy_stamp.start)
+    return (pos, pos + len(marker)) if pos >= 0 else None
+
+
+def implements_span(d: Document) -> tuple[int, int] | None:
+    """The sentence that names the first document this one implements."""
+    if not d.implements:
+        return None
+    span = sentence_around(d.text, d.text.find(d.implements[0]))
+    return span if span[0] >= 0 else None
+
+
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """The sentence or line holding ``pos``; (-1, -1) when ``pos`` is negative."""
+    if pos < 0:
+        return (-1, -1)
+    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    while end > start and text[end - 1] in " \n*|":
+        end -= 1
+    return start, end
+
+
+def line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()
