@@ -22,6 +22,8 @@ _HEADING_LINE_RE = re.compile(r"^(?:\s|\*|#)*(?:\d{1,2}(?:\.\d{1,2})*|[IVXL]+)[.
 _SENTENCE_END_RE = re.compile(r"[.;!?…](?:\s|$)|\n")
 _TRAIL = " \t\n*|"
 MAX_QUOTE_CHARS = 420
+# A longer first line is body text that lost its end to a page break, not a heading.
+MAX_HEADING_CHARS = 200
 
 
 def body_span(chunk: Chunk) -> tuple[int, int]:
@@ -32,6 +34,7 @@ def body_span(chunk: Chunk) -> tuple[int, int]:
     if (
         newline
         and rest.strip()
+        and len(first) <= MAX_HEADING_CHARS
         and _HEADING_LINE_RE.match(first)
         and not re.search(r"[.;!?]\**\s*$", first)
     ):
@@ -158,18 +161,22 @@ def cite_text(number: int, document: Document, part: str, start: int, end: int) 
     )
 
 
+def is_valid(citation: Citation, documents: Mapping[str, Document]) -> bool:
+    """The quote is the source's own text at its span, inside the clause it names."""
+    c = citation
+    return (
+        bool(c.quote.strip())
+        and c.doc_id in documents
+        and documents[c.doc_id].text[c.start : c.end] == c.quote
+        and c.clause_start <= c.start < c.end <= c.clause_end
+    )
+
+
 def verify(answer: Answer, documents: Mapping[str, Document]) -> Answer:
     """Drop every citation whose quote is not the source's text at its span, every marker
     that points at no citation, and every fact statement left without a valid marker.
     Citations are renumbered 1…n in order of first use."""
-    valid = {
-        c.number: c
-        for c in answer.citations
-        if c.quote.strip()
-        and c.doc_id in documents
-        and documents[c.doc_id].text[c.start : c.end] == c.quote
-        and c.clause_start <= c.start < c.end <= c.clause_end
-    }
+    valid = {c.number: c for c in answer.citations if is_valid(c, documents)}
     renumber: dict[int, int] = {}
     statements: list[Statement] = []
     for s in answer.statements:

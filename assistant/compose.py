@@ -18,9 +18,9 @@ from assistant.facts import (
     implements_span,
     is_deadline,
     is_figure,
+    issuer_spans,
     number_line_span,
     place_date_span,
-    sentence_around,
     signature_span,
 )
 from assistant.lexical import concepts, with_synonyms
@@ -295,7 +295,7 @@ class Composer:
             self._issuer(b, d)
         elif field == "implements" and d.implements:
             refs = {r.number: r for r in d.references}
-            described = [_ref_name(refs.get(n), n) for n in d.implements]
+            described = [refs[n].citation_name if n in refs else n for n in d.implements]
             span = implements_span(d)
             if span is None:
                 return
@@ -324,17 +324,14 @@ class Composer:
     def _issuer(self, b: _Builder, d: Document) -> None:
         assert d.issuer is not None
         statement = f"{d.short_name} do {d.issuer} ban hành."
-        head = " ".join(d.issuer.split()[:3])
-        pos = d.text.find(head, d.body_start)
-        if pos >= 0:
-            span = sentence_around(d.text, pos)
-            chunk = self._chunk_at(d, pos)
-            if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
-                b.fact(statement, d, chunk, span)
+        in_body, anywhere = issuer_spans(d)
+        if in_body is not None:
+            chunk = self._chunk_at(d, in_body[0])
+            if chunk is not None and chunk.start <= in_body[0] and in_body[1] <= chunk.end:
+                b.fact(statement, d, chunk, in_body)
                 return
-        pos = d.text.find(d.issuer)
-        if pos >= 0:
-            b.fact_text(statement, d, "phần đầu văn bản", pos, pos + len(d.issuer))
+        if anywhere is not None:
+            b.fact_text(statement, d, "phần đầu văn bản", *anywhere)
 
     # -- lists ---------------------------------------------------------------------------
     def _list_documents(self, b: _Builder, question: str) -> None:
@@ -567,18 +564,6 @@ def _places(d: Document) -> set[str]:
         if m:
             out.add(folded_key(m.group(1)))
     return out
-
-
-def _ref_name(ref: object, number: str) -> str:
-    doc_type = getattr(ref, "doc_type", None)
-    date = getattr(ref, "date", None)
-    issuer = getattr(ref, "issuer", None)
-    parts = [f"{doc_type} số {number}" if doc_type else number]
-    if date:
-        parts.append(f"ngày {format_vn_date(date)}")
-    if issuer:
-        parts.append(f"của {issuer}")
-    return " ".join(parts)
 
 
 def _is_party(d: Document) -> bool:

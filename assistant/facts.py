@@ -112,6 +112,61 @@ def implements_span(d: Document) -> tuple[int, int] | None:
     return span if span[0] >= 0 else None
 
 
+Span = tuple[int, int]
+
+
+def issuer_spans(d: Document) -> tuple[Span | None, Span | None]:
+    """The body sentence that names the issuer ("UBND thành phố Hà Nội ban hành Kế hoạch …"),
+    and the issuer's name wherever it first appears, for when no clause holds that sentence."""
+    if not d.issuer:
+        return None, None
+    head = " ".join(d.issuer.split()[:3])
+    pos = d.text.find(head, d.body_start)
+    in_body = sentence_around(d.text, pos) if pos >= 0 else None
+    pos = d.text.find(d.issuer)
+    return in_body, (pos, pos + len(d.issuer)) if pos >= 0 else None
+
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+FIGURE_RE = re.compile(
+    rf"(?<![\w/.,-])(?P<value>{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?)"
+    r"(?P<unit>\s*%|\s+(?:triệu|tỷ|nghìn|ngàn)\s+đồng)?(?![\w/%])"
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?")
+_FULL_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+_DOC_NUMBER_RE = re.compile(r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*")
+_DAY_MONTH_RE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
+
+
+def _masked(sentence: str, *patterns: re.Pattern[str]) -> str:
+    """The sentence with every match blanked out, positions kept."""
+    for pattern in patterns:
+        sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
+    return sentence
+
+
+def figure_spans(sentence: str) -> list[Span]:
+    """Figures a target states: "80%", "2,5%", "800 - 1.400", "20 triệu đồng"; not dates,
+    years, document numbers or periods ("6 tháng"), as spans of ``sentence``."""
+    masked = _masked(sentence, NOT_A_FIGURE_RE, DEADLINE_RE)
+    return [
+        (m.start(), m.end())
+        for m in FIGURE_RE.finditer(masked)
+        if not _YEAR_RE.fullmatch(m["value"])
+    ]
+
+
+def states_deadline(sentence: str) -> bool:
+    """A deadline or period of its own, not just the date of a document it names."""
+    return is_deadline(_masked(sentence, _FULL_DATE_RE, _DOC_NUMBER_RE))
+
+
+def deadline_date_spans(sentence: str) -> list[Span]:
+    """Day/month deadlines without a year ("trước 15/12", "trước ngày 20/11 hàng năm")."""
+    masked = _masked(sentence, _FULL_DATE_RE, _DOC_NUMBER_RE)
+    return [(m.start(), m.end()) for m in _DAY_MONTH_RE.finditer(masked)]
+
+
 def sentence_around(text: str, pos: int) -> tuple[int, int]:
     """The sentence or line holding ``pos``; (-1, -1) when ``pos`` is negative."""
     if pos < 0:

@@ -42,6 +42,16 @@ class DocumentRef:
     issuer: str | None = None
     implements: tuple[str, ...] = ()  # what the text says this referenced document implements
 
+    @property
+    def citation_name(self) -> str:
+        """ "Kế hoạch số 140-KH/TU ngày 03/3/2023 của Thành ủy Hà Nội", as much as the text says."""
+        parts = [f"{self.doc_type} số {self.number}" if self.doc_type else self.number]
+        if self.date:
+            parts.append(f"ngày {format_vn_date(self.date)}")
+        if self.issuer:
+            parts.append(f"của {self.issuer}")
+        return " ".join(parts)
+
 
 @dataclass(frozen=True)
 class CopyStamp:
