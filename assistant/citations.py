@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.textnorm import folded_key
-from assistant.types import Answer, Chunk, Citation, Document, Statement
+from assistant.types import Answer, Chunk, Citation, Clause, Document, Statement
 
 _LEAD_RE = re.compile(
     r"^(?:\s|\*\*|#+|\\\*)*(?:[-–—+•·]\s*|\d{1,2}(?:\.\d{1,2})*[.)](?:\*\*)?\s+|[IVXL]+\.\s+|[a-zđ]\)\s+)?(?:\*\*)?"
@@ -141,6 +141,20 @@ def cite_chunk(number: int, document: Document, chunk: Chunk, span: tuple[int, i
         clause_start=chunk.clause_start,
         clause_end=chunk.clause_end,
         chunk_id=chunk.id,
+    )
+
+
+def cite_clause(number: int, document: Document, clause: Clause, span: tuple[int, int]) -> Citation:
+    """Words of a clause that no single chunk holds, such as the heading above its dashes."""
+    return _citation(
+        number,
+        document,
+        *span,
+        label=f"{clause.label} {document.citation_name}",
+        clause=clause.label,
+        clause_path=clause.path,
+        clause_start=clause.start,
+        clause_end=clause.end,
     )
 
 

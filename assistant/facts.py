@@ -135,6 +135,11 @@ FIGURE_RE = re.compile(
 _YEAR_RE = re.compile(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?")
 _FULL_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 _DOC_NUMBER_RE = re.compile(r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*")
+# "Chỉ thị 43": a document named by its number alone.
+_NAMED_DOCUMENT_RE = re.compile(
+    r"(?:Chỉ thị|Kết luận|Kế hoạch|Công văn|Nghị quyết|Quyết định|Thông tư)\s+(?:số\s+)?\d+"
+)
+_ITEM_MARKER_RE = re.compile(r"^\W*\d{1,2}(?:\.\d{1,2})*[.)]")
 _DAY_MONTH_RE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
 
 
@@ -148,7 +153,7 @@ def _masked(sentence: str, *patterns: re.Pattern[str]) -> str:
 def figure_spans(sentence: str) -> list[Span]:
     """Figures a target states: "80%", "2,5%", "800 - 1.400", "20 triệu đồng"; not dates,
     years, document numbers or periods ("6 tháng"), as spans of ``sentence``."""
-    masked = _masked(sentence, NOT_A_FIGURE_RE, DEADLINE_RE)
+    masked = _masked(sentence, _ITEM_MARKER_RE, NOT_A_FIGURE_RE, _NAMED_DOCUMENT_RE, DEADLINE_RE)
     return [
         (m.start(), m.end())
         for m in FIGURE_RE.finditer(masked)
