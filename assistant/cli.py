@@ -22,6 +22,7 @@ from assistant.corpus import Corpus, check, load_corpus
 from assistant.embedder import prepare_model
 from assistant.engine import Engine, open_engine
 from assistant.errors import AssistantError
+from assistant.learn.cli import learn_app
 from assistant.retrieval import SearchFilters
 from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
 from assistant.settings import Settings
@@ -35,6 +36,7 @@ index_app = typer.Typer(help="Chỉ mục tìm kiếm.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(model_app, name="model")
 app.add_typer(index_app, name="index")
+app.add_typer(learn_app, name="learn")
 
 console = Console()
 # Progress and notices go to stderr, so that --json and --jsonl output stays machine-readable.

@@ -55,6 +55,10 @@ class Library:
     def parsed(self, doc_id: str) -> ParsedDocument:
         return next(p for p in self.documents if p.document.doc_id == doc_id)
 
+    def find(self, ref: str) -> ParsedDocument | None:
+        """A document by số hiệu, file name or a loose mention, as ``Corpus.find`` reads it."""
+        return Corpus(self.documents, ()).find(ref)
+
     def by_number(self, number: str) -> ParsedDocument | None:
         wanted = folded_key(number)
         for parsed in self.documents:
