@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.ui import chat, documents, responsibilities
+from assistant.ui import chat, documents, learn, responsibilities
 from assistant.ui.loader import get_engine
 
 log = logging.getLogger("assistant.app")
@@ -29,7 +29,7 @@ except Exception:
 
 filters = chat.sidebar_filters(engine)
 
-tab_chat, tab_documents, tab_bodies = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì"])
+tab_chat, tab_documents, tab_bodies, tab_learn = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì", "Học"])
 with tab_chat:
     chat.render(engine, filters)
 chat.sidebar_conversation()
@@ -37,3 +37,5 @@ with tab_documents:
     documents.render(engine)
 with tab_bodies:
     responsibilities.render(engine)
+with tab_learn:
+    learn.render(engine.settings)
