@@ -132,7 +132,7 @@ def _body_drafts(library: Library, bodies: list[str]) -> Iterator[_Draft]:
                     frozenset(wrong),
                     tuple(_same_document_first(library, parsed, bodies)),
                     cite,
-                    f"{chunk.clause_label} {parsed.document.short_name} giao việc này cho {a.body}.",
+                    f"Theo {chunk.clause_label} {parsed.document.short_name}, việc này giao cho {a.body}.",
                 )
 
 
@@ -176,7 +176,7 @@ def _blank_drafts(library: Library, kind: str) -> Iterator[_Draft]:
                 frozenset(folded_key(sentence[a:b]) for a, b in spans),
                 _pool(value, values),
                 cite,
-                f"{clause} {parsed.document.short_name} ghi: “{shorten(sentence, 300)}”",
+                f"Theo {clause} {parsed.document.short_name}: “{shorten(sentence, 300)}”",
             )
 
 
