@@ -29,7 +29,8 @@ _HEADS = (
 _STOP = (
     "phải", "làm", "được", "có", "cần", "thì", "theo", "trong", "nhiệm vụ", "trách nhiệm", "giao",
     "gì", "những", "việc", "về", "sẽ", "đã", "đang", "chủ trì", "phối hợp", "thực hiện", "ở",
-    "tại", "khi", "còn", "sao", "nào", "với", "và", "hay", "hoặc", "cho", "lo", "ra",
+    "tại", "khi", "còn", "sao", "nào", "với", "và", "hay", "hoặc", "cho", "lo", "ra", "vào",
+    "là", "đánh giá",
 )  # fmt: skip
 # Folded stop words that are also common syllables of names ("tài" in Sở Tài chính) are
 # not used for unaccented questions.

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.asked import figure_focus, holds_what_is_asked, overlap
+from assistant.bodies import bodies_in_question
 from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
 from assistant.facts import (
     copy_stamp_span,
@@ -37,7 +39,7 @@ CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
 
 _QUESTION_WORDS = frozenset(
     "ai gi nao sao bao nhieu khi nao the nao nhu the nao la co khong phai lam duoc giao nhung cac cua "
-    "va voi cho trong theo ve o tai thi con nhiem vu trach nhiem viec van ban ke hoach ket luan cong van "
+    "va voi cho trong theo ve vao o tai thi con nhiem vu trach nhiem viec van ban ke hoach ket luan cong van "
     "hoi chu thap do".split()
 )
 _INTENTS: tuple[tuple[str, str], ...] = (
@@ -46,7 +48,7 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
     ("deadline", r"\b(?:truoc ngay|han chot|thoi han)\b"),
     ("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
-    ("implements", r"\b(?:(?:thuc hien|trien khai|can cu|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
+    ("implements", r"\b(?:(?:thuc hien|trien khai|can cu(?:\s+vao)?|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
     ("number", r"\bso hieu\b"),
     ("list_documents", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
     ("figure", r"\b(?:bao nhieu|ty le|chi tieu|muc tieu|so luong|phan tram|may)\b|%"),
@@ -221,6 +223,7 @@ class Composer:
     ) -> None:
         hits = self._search(question, docs, filters, k=8)
         terms = self._topic_terms(question)
+        focus = figure_focus(question, terms)
         candidates: list[tuple[float, SearchHit, tuple[int, int]]] = []
         for rank, hit in enumerate(hits):
             text = hit.document.text
@@ -230,12 +233,12 @@ class Composer:
                     continue
                 if kind == "deadline" and not is_deadline(sentence):
                     continue
-                if kind == "figure" and not is_figure(sentence):
+                if kind == "figure" and not (is_figure(sentence) and focus.found_in(sentence)):
                     continue
-                overlap = _overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
-                if not _enough(overlap, terms):
+                shared = overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
+                if not _enough(shared, terms):
                     continue
-                candidates.append((overlap + 1.0 / (rank + 2), hit, span))
+                candidates.append((shared + 1.0 / (rank + 2), hit, span))
         if not candidates:
             b.abstain(
                 f"{CANNOT_ANSWER[:-1]} ({'thời hạn' if kind == 'deadline' else 'con số, chỉ tiêu'} được hỏi)."
@@ -369,19 +372,34 @@ class Composer:
     ) -> None:
         hits = self._search(question, docs, filters, k=5)
         terms = self._topic_terms(question)
-        if not hits or not _answers(hits[0], terms):
+        bodies = bodies_in_question(question)
+        body_words = {w for body in bodies for w in body.split()}
+        # The question's own words (not the synonyms added for search) besides the body's.
+        asked = (
+            [t for t in self._topic_terms(question, synonyms=False) if t not in body_words]
+            if bodies
+            else None
+        )
+        # A role or a date asked for must be in the words quoted, not just somewhere in the
+        # clause; and what is asked of a named body must be in the clause.
+        usable = []
+        for hit in hits:
+            span = quote_span(hit.document, hit.chunk, focus=terms)
+            if holds_what_is_asked(question, hit.document.text[span[0] : span[1]]) and (
+                not asked or overlap(asked, _searchable(hit)) > len(set(asked)) / 2
+            ):
+                usable.append((hit, span))
+        if not usable or not _answers(usable[0][0], terms, asked):
             b.abstain(CANNOT_ANSWER)
             self._related(b, question, docs, filters, hits)
             return
-        top = hits[0]
-        chosen = [
-            h for h in hits[:3] if h is top or (_answers(h, terms) and h.score >= 0.6 * top.score)
-        ]
-        for hit in chosen:
-            b.quote(hit, quote_span(hit.document, hit.chunk, focus=terms))
+        top = usable[0][0]
+        for hit, span in usable[:3]:
+            if hit is top or (_answers(hit, terms, asked) and hit.score >= 0.6 * top.score):
+                b.quote(hit, span)
 
     # -- helpers -------------------------------------------------------------------------
-    def _topic_terms(self, question: str) -> list[str]:
+    def _topic_terms(self, question: str, *, synonyms: bool = True) -> list[str]:
         """The question's own subject words: without question words, generic figure words
         and the place names that only pick the document ("Hà Nội", "Kiến An")."""
         places = {w for d in self.documents.values() for p in _places(d) for w in p.split()}
@@ -390,7 +408,7 @@ class Composer:
             for d in self.documents.values()
             for w in re.findall(r"\w+", folded_key(d.doc_number or ""))
         }
-        terms = _content_terms(with_synonyms(question))
+        terms = _content_terms(with_synonyms(question) if synonyms else question)
         return [
             t
             for t in terms
@@ -520,27 +538,28 @@ def _content_terms(question: str) -> list[str]:
     return [w for w in words if w not in _QUESTION_WORDS and (len(w) > 1 or w.isdigit())]
 
 
-def _overlap(terms: Sequence[str], text: str) -> float:
-    words = set(re.findall(r"\w+", folded_key(text)))
-    return float(sum(1 for t in set(terms) if t in words))
-
-
-def _enough(overlap: float, terms: Sequence[str]) -> bool:
+def _enough(shared: float, terms: Sequence[str]) -> bool:
     """At least half of the question's subject words, and two of them when it has two or more."""
     distinct = len(set(terms))
-    return distinct > 0 and overlap / distinct >= MIN_TOPIC_SHARE and overlap >= min(2, distinct)
+    return distinct > 0 and shared / distinct >= MIN_TOPIC_SHARE and shared >= min(2, distinct)
 
 
-def _answers(hit: SearchHit, terms: Sequence[str]) -> bool:
-    """Enough of the question's own words are in the clause, or the clause is close in meaning."""
+def _searchable(hit: SearchHit) -> str:
+    return hit.chunk.clean_text + " " + " ".join(hit.chunk.breadcrumb)
+
+
+def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None = None) -> bool:
+    """Enough of the question's own words are in the clause; or the question is only a
+    body's name (``asked``, what it asks besides the name, is empty) and the clause concerns
+    that body."""
     if not terms:
         return hit.similarity >= 0.86
-    share = _overlap(terms, hit.chunk.clean_text + " " + " ".join(hit.chunk.breadcrumb)) / len(
-        set(terms)
-    )
+    text = _searchable(hit)
     # The embedding similarity is not used: on this model it barely separates answerable from
     # unanswerable questions (0.81–0.93 for both on the dev set).
-    return _enough(share * len(set(terms)), terms) or hit.body_match > 0
+    if _enough(overlap(terms, text), terms):
+        return True
+    return hit.body_match > 0 and asked is not None and not asked
 
 
 def _display_body(found: Sequence[Assignment], bodies: Sequence[str], question: str) -> str:
