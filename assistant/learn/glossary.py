@@ -47,10 +47,6 @@ _EXTRA: tuple[Term, ...] = (
     Term("HS", "hồ sơ (“Số và ký hiệu HS” của trang thông tin)", "viết tắt", ("HS",)),
     Term("V/v", "về việc (trích yếu của công văn)", "viết tắt", ("V/v",)),
     Term("b/c", "báo cáo (ở phần nơi nhận)", "viết tắt", ("b/c",)),
-    # Spellings of the source that differ from the usual one; shown so a reader links them.
-    Term("KLTW", "cách viết liền của KL/TW trong văn bản gốc", "cách viết khác", ("KLTW",)),
-    Term("TTW", "cách viết của TW trong “KL/TTW” ở văn bản gốc", "cách viết khác", ("TTW",)),
-    Term("CBND", "lỗi đánh máy của UBND trong văn bản gốc", "cách viết khác", ("CBND",)),
     Term(
         "sao lục",
         "bản sao do một cơ quan khác sao từ bản chính, có số, ngày và người ký riêng",
@@ -59,6 +55,34 @@ _EXTRA: tuple[Term, ...] = (
         case_sensitive=False,
     ),
 )
+
+
+UNLISTED = "chưa có trong bảng chữ viết tắt"
+_UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_CAPS_RE = re.compile(rf"(?<![\w])[{_UPPER}]{{2,}}(?![\w])")
+_VOWEL = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+# A Vietnamese syllable: onset, one to three vowels, coda. Capitals that spell one are a word
+# set in capitals ("KẾ HOẠCH", "SAO LỤC"), not an abbreviation, unless inside a số hiệu.
+_SYLLABLE_RE = re.compile(
+    rf"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?[{_VOWEL}]{{1,3}}(?:ng|nh|ch|[cmnpt])?"
+)
+_ROMAN_RE = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+
+
+def _unlisted(text: str, catalogue: tuple[Term, ...]) -> list[Term]:
+    """Capitals that look like an abbreviation the table does not know ("BCH", a typo such
+    as "CBND"): listed with their places so a reader sees them, their meaning left open."""
+    known = {p for t in catalogue for f in t.forms for p in (f, *re.split(r"[-/.]", f)) if p}
+    out: dict[str, Term] = {}
+    for m in _CAPS_RE.finditer(text):
+        token = m.group(0)
+        around = text[max(m.start() - 1, 0) : m.start()] + text[m.end() : m.end() + 1]
+        if token in known or _ROMAN_RE.fullmatch(token):
+            continue  # Mục I, khóa XIII
+        if _SYLLABLE_RE.fullmatch(token.lower()) and not any(c in "-/" for c in around):
+            continue
+        out.setdefault(token, Term(token, UNLISTED, "chưa rõ nghĩa", (token,)))
+    return list(out.values())
 
 
 def _capital(text: str) -> str:
@@ -146,6 +170,12 @@ def _cite(
 def glossary(library: Library) -> list[GlossaryEntry]:
     """Every term that appears in the corpus, alphabetically (accents ignored)."""
     catalogue = terms()
+    extra = {
+        t.term: t
+        for parsed in library.documents
+        for t in _unlisted(parsed.document.text, catalogue)
+    }
+    catalogue = (*catalogue, *extra.values())
     places: dict[str, dict[tuple[str, str], list[tuple[int, int]]]] = {}
     for parsed in library.documents:
         for term, start, end in _matches(parsed, catalogue):
