@@ -316,7 +316,7 @@ def _latencies(
 def _by_kind(
     seconds: Sequence[float], questions: Sequence[str], documents: Sequence[Document]
 ) -> dict[str, Any]:
-    """Latency of questions that name a body (which trigger a scan of every chunk) and the rest."""
+    """Latency of questions that name a body (which add the body match) and the rest."""
     names_body = [bool(analyse_query(q, tuple(documents)).bodies) for q in questions]
     flags = names_body * (len(seconds) // max(1, len(questions)))
     out: dict[str, Any] = {}
@@ -884,8 +884,9 @@ def render_markdown(r: dict[str, Any]) -> str:
     )
     out += [
         "",
-        "Questions that name a body (“Sở Y tế phải làm gì?”) make the searcher compare that "
-        "body with every chunk's heading and opening; the others do not.",
+        "Questions that name a body (“Sở Y tế phải làm gì?”) also compare that body with the "
+        "headings and openings filed under its first two words (`bodies.BodyIndex`); the "
+        "others do not.",
         "",
         "## Memory and CPU per phase (each phase is its own process)",
         "",
