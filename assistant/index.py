@@ -212,7 +212,12 @@ def build_index(
         new_vectors.update(zip((keys[i] for i in batch), encoded, strict=True))
         if progress:
             progress(min((done + 1) * batch_size, len(todo)), len(todo))
-    dimension = embedder.dimension
+    # Vectors at hand give the dimension; asking the embedder would load the model just for
+    # that when every vector is reused (a rebuild after a parser change).
+    known = next(iter(new_vectors.values()), None)
+    if known is None:
+        known = next((cached[k] for k in keys if k in cached), None)
+    dimension = len(known) if known is not None else embedder.dimension
     matrix = np.zeros((len(chunks), dimension), dtype=np.float32)
     for row, k in enumerate(keys):
         matrix[row] = cached[k] if k in cached else new_vectors[k]

@@ -93,6 +93,25 @@ def test_changed_corpus_rebuilds_and_reuses_unchanged_vectors(
     assert second.manifest.reused_vectors == first.manifest.n_chunks - 1
 
 
+class ModelFreeEmbedder(CountingEmbedder):
+    """Fails if the model would be needed: no embedding, no dimension."""
+
+    @property
+    def dimension(self) -> int:
+        raise AssertionError("the model was loaded")
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError("a passage was embedded")
+
+
+def test_rebuild_with_every_vector_reused_needs_no_model(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    first, _ = ensure_index(settings, CountingEmbedder())
+    again, _ = ensure_index(settings, ModelFreeEmbedder(), rebuild=True)
+    assert again.manifest.reused_vectors == first.manifest.n_chunks
+    assert again.manifest.dimension == first.manifest.dimension
+
+
 def test_other_model_is_a_mismatch(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     built, _ = ensure_index(settings, HashingEmbedder())
