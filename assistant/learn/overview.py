@@ -174,12 +174,15 @@ def _parts(library: Library, parsed: ParsedDocument) -> Iterator[OverviewLine]:
 def _figures_and_deadlines(library: Library, parsed: ParsedDocument) -> Iterator[OverviewLine]:
     text = parsed.document.text
     news = parsed.document.doc_type == NEWS
+    # A directive's opening recalls the past ("Hơn 10 năm thực hiện Chỉ thị …"); its
+    # targets are in the body. A news article has no body apart from its paragraphs.
+    opening = {c.path for c in parsed.outline if c.kind == "preamble"} if not news else set()
     for chunk in parsed.chunks:
         for start, end in sentence_spans(text, chunk.start, chunk.end):
             sentence = text[start:end]
             if len(strip_markup(sentence)) < 12:
                 continue
-            if figure_spans(sentence):
+            if figure_spans(sentence) and chunk.clause_path[:1] not in opening:
                 label = f"{chunk.clause_label} (số liệu)" if news else chunk.clause_label
                 cite = library.cite(parsed, start, end)
                 yield from _line("target", label, shorten(sentence), cite)
