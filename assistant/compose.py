@@ -7,35 +7,28 @@ not answer, it says so and offers the nearest clauses as "có thể liên quan".
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.bodies import bodies_in_question
-from assistant.citations import cite_chunk, cite_text, quote_span, sentence_spans
+from assistant.citations import quote_span, sentence_spans
+from assistant.compose_metadata import MetadataAnswers
 from assistant.facts import (
-    copy_stamp_span,
-    implements_span,
     is_deadline,
     is_figure,
-    issuer_spans,
-    number_line_span,
-    place_date_span,
-    signature_span,
 )
-from assistant.lexical import concepts, with_synonyms
+from assistant.lexical import with_synonyms
 from assistant.responsibility import Assignment, ResponsibilityIndex
 from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
 from assistant.textnorm import folded_key, strip_markup
-from assistant.types import Answer, Chunk, Citation, Document, Statement, format_vn_date
+from assistant.types import Answer, Chunk, Document
 
 MAX_CLAUSES = 12
 MIN_TOPIC_SHARE = 0.5  # share of the question's subject words a quoted sentence must contain
-_FAR = dt.date(9999, 1, 1)  # sorts undated documents last
 RELATED = 3
-CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
 
 _QUESTION_WORDS = frozenset(
     "ai gi nao sao bao nhieu khi nao the nao nhu the nao la co khong phai lam duoc giao nhung cac cua "
@@ -92,6 +85,7 @@ class Composer:
         self.responsibilities = responsibilities
         self.documents = {d.doc_id: d for d in searcher.index.documents}
         self.chunks = {c.id: c for c in searcher.index.chunks}
+        self.metadata = MetadataAnswers(self.documents, self._chunk_at)
 
     # -- entry ---------------------------------------------------------------------------
     def compose(
@@ -109,16 +103,16 @@ class Composer:
                 for d in self.documents
                 if d in filters.doc_ids or self.documents[d].doc_number in filters.doc_ids
             }
-        builder = _Builder(question, resolved, intent.kind)
+        builder = AnswerBuilder(question, resolved, intent.kind)
         if intent.kind in _METADATA:
-            self._metadata(builder, intent.kind, docs, resolved)
+            self.metadata.answer(builder, intent.kind, docs, resolved)
         elif intent.kind == "list_documents":
-            self._list_documents(builder, resolved)
+            self.metadata.list_documents(builder, resolved)
         elif intent.kind == "responsibility" and intent.bodies:
             if not self._responsibility(
                 builder, resolved, intent.bodies, docs, filters, intent.explicit
             ):
-                builder = _Builder(question, resolved, "general")
+                builder = AnswerBuilder(question, resolved, "general")
                 self._general(builder, resolved, docs, filters)
         elif intent.kind in ("figure", "deadline"):
             self._figure_or_deadline(builder, resolved, intent.kind, docs, filters)
@@ -129,7 +123,7 @@ class Composer:
     # -- responsibility ------------------------------------------------------------------
     def _responsibility(
         self,
-        b: _Builder,
+        b: AnswerBuilder,
         question: str,
         bodies: Sequence[str],
         docs: set[str],
@@ -198,7 +192,7 @@ class Composer:
             for chunk in items:
                 span = quote_span(document, chunk, start_at=subject_at.get(chunk.id))
                 b.fact(
-                    f"- {chunk.clause_label}: “{_display(document.text[span[0] : span[1]])}”",
+                    f"- {chunk.clause_label}: “{display_quote(document.text[span[0] : span[1]])}”",
                     document,
                     chunk,
                     span,
@@ -219,7 +213,12 @@ class Composer:
 
     # -- figures and deadlines -----------------------------------------------------------
     def _figure_or_deadline(
-        self, b: _Builder, question: str, kind: str, docs: set[str], filters: SearchFilters | None
+        self,
+        b: AnswerBuilder,
+        question: str,
+        kind: str,
+        docs: set[str],
+        filters: SearchFilters | None,
     ) -> None:
         hits = self._search(question, docs, filters, k=8)
         terms = self._topic_terms(question)
@@ -254,121 +253,9 @@ class Composer:
             seen.add(span)
             b.quote(hit, span)
 
-    # -- metadata ------------------------------------------------------------------------
-    def _metadata(self, b: _Builder, field: str, docs: set[str], question: str = "") -> None:
-        held = {c for d in self.documents.values() for c in concepts(d.doc_number or "")}
-        named_elsewhere = [
-            c for c in concepts(question) if re.fullmatch(r"§[a-zđ]+\d+", c) and c not in held
-        ]
-        if named_elsewhere:
-            # "Chỉ thị 43-CT/TW do ai ký?": the question names a document the corpus does not hold.
-            b.abstain("Văn bản được hỏi không có trong kho; các văn bản trong kho chỉ nhắc đến nó.")
-            return
-        targets = (
-            [self.documents[d] for d in docs] if docs else [d for d in self.documents.values()]
-        )
-        if not docs and len(targets) > 1:
-            b.note("Câu hỏi không nêu văn bản cụ thể; thông tin của từng văn bản:")
-        for document in targets:
-            self._one_metadata(b, field, document)
-        if not b.statements or all(s.kind == "note" for s in b.statements):
-            b.abstain(CANNOT_ANSWER)
-
-    def _one_metadata(self, b: _Builder, field: str, d: Document) -> None:
-        name = d.short_name
-        if field == "signer" and d.signer and d.signer.name:
-            signature = signature_span(d)
-            if signature:
-                shown = d.signer.display_title if signature.with_title else None
-                title = f" ({shown})" if shown else ""
-                b.fact_text(
-                    f"{name} do {d.signer.name}{title} ký.",
-                    d,
-                    signature.part,
-                    signature.start,
-                    signature.end,
-                )
-        elif field == "date" and d.date:
-            span = place_date_span(d)
-            if span:
-                b.fact_text(
-                    f"{name} ban hành ngày {format_vn_date(d.date)}.", d, "phần đầu văn bản", *span
-                )
-        elif field == "issuer" and d.issuer:
-            self._issuer(b, d)
-        elif field == "implements" and d.implements:
-            refs = {r.number: r for r in d.references}
-            described = [refs[n].citation_name if n in refs else n for n in d.implements]
-            span = implements_span(d)
-            if span is None:
-                return
-            chunk = self._chunk_at(d, span[0])
-            statement = f"{name} thực hiện {', '.join(described)}."
-            if chunk is not None and chunk.start <= span[0] and span[1] <= chunk.end:
-                b.fact(statement, d, chunk, span)
-            else:
-                b.fact_text(statement, d, "phần đầu văn bản", *span)
-        elif field == "number" and d.doc_number:
-            span = number_line_span(d)
-            if span:
-                b.fact_text(f"Số hiệu: {d.doc_number}.", d, "phần đầu văn bản", *span)
-        elif field == "copy_stamp" and d.copy_stamp:
-            stamp = d.copy_stamp
-            when = f" ngày {format_vn_date(stamp.date)}" if stamp.date else ""
-            span = copy_stamp_span(d)
-            if span:
-                b.fact_text(
-                    f"{name} được {stamp.issuer} sao lục, số {stamp.number}{when}.",
-                    d,
-                    "dấu sao lục",
-                    *span,
-                )
-
-    def _issuer(self, b: _Builder, d: Document) -> None:
-        assert d.issuer is not None
-        statement = f"{d.short_name} do {d.issuer} ban hành."
-        in_body, anywhere = issuer_spans(d)
-        if in_body is not None:
-            chunk = self._chunk_at(d, in_body[0])
-            if chunk is not None and chunk.start <= in_body[0] and in_body[1] <= chunk.end:
-                b.fact(statement, d, chunk, in_body)
-                return
-        if anywhere is not None:
-            b.fact_text(statement, d, "phần đầu văn bản", *anywhere)
-
-    # -- lists ---------------------------------------------------------------------------
-    def _list_documents(self, b: _Builder, question: str) -> None:
-        folded = folded_key(question)
-        docs = list(self.documents.values())
-        if re.search(
-            r"\b(?:cap uy|dang|thanh uy|tinh uy|quan uy|ban bi thu|ban thuong vu)\b", folded
-        ):
-            docs = [d for d in docs if _is_party(d)]
-            kind = "do cấp ủy Đảng ban hành"
-        elif re.search(r"\b(?:chinh quyen|uy ban nhan dan|ubnd|nha nuoc)\b", folded):
-            docs = [d for d in docs if d.doc_type != "Tin bài" and not _is_party(d)]
-            kind = "do cơ quan chính quyền ban hành"
-        else:
-            kind = "trong kho"
-        if not docs:
-            b.abstain(f"Không có văn bản nào {kind}.")
-            return
-        b.note(f"Có {len(docs)} văn bản {kind}:")
-        for d in sorted(docs, key=lambda d: d.date or _FAR):
-            m = re.search(r"Số(?:\s*hiệu)?\s*:?\s*\d", d.text)
-            if d.doc_number and m:
-                end = d.text.find("\n", m.start())
-                b.fact_text(
-                    f"- {d.citation_name}.",
-                    d,
-                    "phần đầu văn bản",
-                    m.start(),
-                    end if end > 0 else m.end(),
-                )
-
     # -- anything else -------------------------------------------------------------------
     def _general(
-        self, b: _Builder, question: str, docs: set[str], filters: SearchFilters | None
+        self, b: AnswerBuilder, question: str, docs: set[str], filters: SearchFilters | None
     ) -> None:
         hits = self._search(question, docs, filters, k=5)
         terms = self._topic_terms(question)
@@ -420,7 +307,7 @@ class Composer:
 
     def _related(
         self,
-        b: _Builder,
+        b: AnswerBuilder,
         question: str,
         docs: set[str],
         filters: SearchFilters | None,
@@ -434,7 +321,7 @@ class Composer:
             span = quote_span(
                 hit.document, hit.chunk, focus=_content_terms(question), max_chars=240
             )
-            quote = _display(hit.document.text[span[0] : span[1]])
+            quote = display_quote(hit.document.text[span[0] : span[1]])
             b.related(
                 f"- {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
                 hit.document,
@@ -463,74 +350,6 @@ class Composer:
             if chunk.doc_id == d.doc_id and chunk.start <= pos < chunk.end:
                 return chunk
         return None
-
-
-class _Builder:
-    """Collects statements and citations; one citation per distinct quoted span."""
-
-    def __init__(self, question: str, resolved: str, intent: str) -> None:
-        self.question = question
-        self.resolved = resolved
-        self.intent = intent
-        self.statements: list[Statement] = []
-        self.citations: list[Citation] = []
-        self.abstained = False
-
-    def _number(self, make: Callable[[int], Citation | None], key: tuple[str, int, int]) -> int:
-        for c in self.citations:
-            if (c.doc_id, c.start, c.end) == key:
-                return c.number
-        citation = make(len(self.citations) + 1)
-        if citation is None:
-            return 0
-        self.citations.append(citation)
-        return citation.number
-
-    def fact(
-        self, text: str, d: Document, chunk: Chunk, span: tuple[int, int], kind: str = "fact"
-    ) -> None:
-        n = self._number(lambda i: cite_chunk(i, d, chunk, span), (d.doc_id, *span))
-        self.statements.append(Statement(text, (n,) if n else (), kind))
-
-    def fact_text(self, text: str, d: Document, part: str, start: int, end: int) -> None:
-        if start < 0:
-            return
-        n = self._number(lambda i: cite_text(i, d, part, start, end), (d.doc_id, start, end))
-        self.statements.append(Statement(text, (n,) if n else ()))
-
-    def quote(self, hit: SearchHit, span: tuple[int, int]) -> None:
-        """ "Theo khoản 4 Mục II Kế hoạch số 17-KH/TU: “…”" with its citation."""
-        words = _display(hit.document.text[span[0] : span[1]])
-        self.fact(
-            f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{words}”",
-            hit.document,
-            hit.chunk,
-            span,
-        )
-
-    def related(self, text: str, d: Document, chunk: Chunk, span: tuple[int, int]) -> None:
-        self.fact(text, d, chunk, span, kind="related")
-
-    def note(self, text: str) -> None:
-        self.statements.append(Statement(text, (), "note"))
-
-    def abstain(self, text: str) -> None:
-        self.abstained = True
-        self.note(text)
-
-    def build(self) -> Answer:
-        return Answer(
-            question=self.question,
-            resolved_question=self.resolved,
-            statements=tuple(self.statements),
-            citations=tuple(self.citations),
-            abstained=self.abstained or not any(s.kind == "fact" for s in self.statements),
-            intent=self.intent,
-        )
-
-
-def _display(quote: str) -> str:
-    return " ".join(strip_markup(line) for line in quote.splitlines() if strip_markup(line))
 
 
 def _content_terms(question: str) -> list[str]:
@@ -583,12 +402,3 @@ def _places(d: Document) -> set[str]:
         if m:
             out.add(folded_key(m.group(1)))
     return out
-
-
-def _is_party(d: Document) -> bool:
-    """Issued by a Party committee: its số hiệu ends in a Party body's code, or its issuer is one."""
-    if d.doc_number and re.search(r"/(?:TW|TU|QU|HU|ĐUK|ĐU|BCS)$", d.doc_number):
-        return True
-    issuer = d.issuer or ""
-    party = re.search(r"(?:ủy|uỷ|Ban Bí thư|Bộ Chính trị|Ban Chấp hành)", issuer) is not None
-    return party and not issuer.startswith(("UBND", "Ủy ban nhân dân"))
