@@ -36,30 +36,51 @@ _WHEN = (
 )
 
 
-def role_phrase(question: str) -> str | None:
-    """The words a clause must hold to say who holds the role asked about: the title and
-    the first word of the body after it ("chu tich hoi" of "Ai là Chủ tịch Hội Chữ thập đỏ
-    thành phố?", "truong doan" of "Ai là Trưởng đoàn kiểm tra …"), or the role's first two
-    words. None when the question asks for no person."""
+_FILLER = frozenset({"cua", "cac", "nhung", "mot"})
+_ASKING = frozenset({"gi", "nao", "ai", "sao"})
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a clause must hold to say who holds a role: ``phrase`` as written together (the
+    title and the first word of the body: "chu tich hoi"), and ``body`` anywhere in it (the
+    body's first two words: "hoi chu"), so "Chủ tịch Hội Nông dân" does not answer for the
+    Hội Chữ thập đỏ while "… làm Trưởng đoàn" answers for the đoàn kiểm tra it names."""
+
+    phrase: str
+    body: str = ""
+
+    def found_in(self, text: str) -> bool:
+        key = body_key(text)
+        return all(
+            re.search(rf"\b{re.escape(words)}\b", key)
+            for words in (self.phrase, self.body)
+            if words
+        )
+
+
+def role_asked(question: str) -> Role | None:
+    """The role a "who is …" question asks about; None when it asks for no person."""
     m = _PERSON_RE.search(folded_key(question).strip(" ?.!"))
     if not m:
         return None
-    role = body_key(m.group("after") or m.group("before"))
-    if not role or role.split()[0] == "nguoi":
+    words = [w for w in body_key(m.group("after") or m.group("before")).split() if w not in _FILLER]
+    if not words or words[0] == "nguoi" or all(w in _ASKING for w in words):
         return None  # "Ai là người ký …": a signer question, answered from the signature
+    role = " ".join(words)
     bodies = bodies_in_question(role)
-    words = role.split()
     if bodies and role.find(bodies[0]) > 0:
         title = role[: role.find(bodies[0])].split()
-        return " ".join([*title, bodies[0].split()[0]])
-    return " ".join(words[:2])
+        body = bodies[0].split()
+        return Role(" ".join([*title, body[0]]), " ".join(body[:2]) if len(body) > 1 else "")
+    return Role(" ".join(words[:2]))
 
 
 def holds_what_is_asked(question: str, text: str) -> bool:
     """A clause can answer "who is …" only if it names the role, and "which year/day …" only
     if it holds a date; any other question, any clause."""
-    role = role_phrase(question)
-    if role and not re.search(rf"\b{re.escape(role)}\b", body_key(text)):
+    role = role_asked(question)
+    if role and not role.found_in(text):
         return False
     asked, held = folded_key(question), folded_key(text)
     return all(date.search(held) for when, date in _WHEN if when.search(asked))

@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asked import figure_focus, holds_what_is_asked, role_phrase
+from assistant.asked import Role, figure_focus, holds_what_is_asked, role_asked
 
 
 @pytest.mark.parametrize(
-    ("question", "role"),
+    ("question", "phrase", "body"),
     [
-        ("Ai là Chủ tịch Hội Chữ thập đỏ thành phố Hải Phòng?", "chu tich hoi"),
-        ("Ai là Chủ tịch UBND quận Kiến An?", "chu tich uy"),
-        ("Ai là Trưởng đoàn kiểm tra làm việc với Thành ủy Hải Phòng?", "truong doan"),
-        ("Trưởng Ban Dân vận Thành ủy là ai?", "truong ban"),
-        ("Ai là người ký Kế hoạch 164?", None),
-        ("Sở Y tế phải làm gì?", None),
+        ("Ai là Chủ tịch Hội Chữ thập đỏ thành phố Hải Phòng?", "chu tich hoi", "hoi chu"),
+        ("Ai là Chủ tịch UBND quận Kiến An?", "chu tich uy", "uy ban"),
+        ("Ai là Trưởng đoàn kiểm tra làm việc với Thành ủy Hải Phòng?", "truong doan", "doan kiem"),
+        ("Trưởng Ban Dân vận Thành ủy là ai?", "truong ban", "ban dan"),
+        ("Ai là thành viên của Ban Chỉ đạo?", "thanh vien ban", "ban chi"),
     ],
 )
-def test_role_phrase(question: str, role: str | None) -> None:
-    assert role_phrase(question) == role
+def test_role_asked(question: str, phrase: str, body: str) -> None:
+    assert role_asked(question) == Role(phrase, body)
+
+
+@pytest.mark.parametrize(
+    "question", ["Ai là người ký Kế hoạch 164?", "Sở Y tế phải làm gì?", "AI là gì?"]
+)
+def test_no_role_asked(question: str) -> None:
+    assert role_asked(question) is None
 
 
 def test_a_person_question_needs_the_role_in_the_text() -> None:
     q = "Ai là Chủ tịch Hội Chữ thập đỏ thành phố Hải Phòng?"
     assert holds_what_is_asked(q, "Đồng chí Cao Thị Phượng, Chủ tịch Hội Chữ thập đỏ thành phố")
     assert not holds_what_is_asked(q, "Hội Chữ thập đỏ thành phố báo cáo tại cuộc làm việc")
+    assert not holds_what_is_asked(q, "Đồng chí B, Chủ tịch Hội Nông dân quận phát biểu")
 
 
 @pytest.mark.parametrize(
