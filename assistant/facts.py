@@ -18,8 +18,12 @@ DEADLINE_RE = re.compile(
 )
 _NUMBER_RE = re.compile(r"\d")
 # Dates and document numbers are not the figures a "bao nhiêu" question asks for.
+# Also decree numbers ("Nghị định 13/2023"), dates written with "-" or ".", and references to
+# parts of a text ("khoản 2 Điều 5").
 NOT_A_FIGURE_RE = re.compile(
-    r"\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
+    r"\d+/\d{4}\b|\d{1,4}\s*[-/]\s*[A-ZĐ][\w/-]*|\d{1,2}/\d{1,2}(?:/\d{2,4})?|năm \d{4}"
+    r"|\b\d{1,2}[-.]\d{1,2}[-.]\d{4}\b"
+    r"|(?i:\b(?:khoản|điều|điểm|mục|chương|phần|tiết)\s+\d+(?:\.\d+)*)"
 )
 AUTHORITY_LINE_RE = re.compile(r"(?m)^[\W_]*(?:T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s")
 _MAX_SIGNATURE_BLOCK = 300
@@ -104,11 +108,17 @@ def copy_stamp_span(d: Document) -> tuple[int, int] | None:
     return (pos, pos + len(marker)) if pos >= 0 else None
 
 
+def find_number(text: str, number: str, start: int = 0) -> int:
+    """Where a số hiệu is written as a whole ("5-KL/TW" is not inside "15-KL/TW"); -1 if not."""
+    m = re.compile(rf"(?<![\w/-]){re.escape(number)}(?![\w/-])").search(text, start)
+    return m.start() if m else -1
+
+
 def implements_span(d: Document) -> tuple[int, int] | None:
     """The sentence that names the first document this one implements."""
     if not d.implements:
         return None
-    span = sentence_around(d.text, d.text.find(d.implements[0]))
+    span = sentence_around(d.text, find_number(d.text, d.implements[0]))
     return span if span[0] >= 0 else None
 
 

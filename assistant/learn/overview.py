@@ -12,6 +12,7 @@ from assistant.citations import body_span, sentence_spans
 from assistant.facts import (
     copy_stamp_span,
     figure_spans,
+    find_number,
     issuer_spans,
     number_line_span,
     place_date_span,
@@ -127,7 +128,7 @@ def _implements(library: Library, parsed: ParsedDocument) -> Iterator[OverviewLi
     d = parsed.document
     refs = {r.number: r for r in d.references}
     for number in d.implements:
-        span = sentence_around(d.text, d.text.find(number))
+        span = sentence_around(d.text, find_number(d.text, number))
         if span[0] < 0:
             continue
         name = refs[number].citation_name if number in refs else number

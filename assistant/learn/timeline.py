@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.facts import implements_span, place_date_span, sentence_around
+from assistant.facts import find_number, implements_span, place_date_span, sentence_around
 from assistant.learn.library import Library
 from assistant.textnorm import folded_key
 from assistant.types import Citation, Document, DocumentRef
@@ -123,9 +123,14 @@ def timeline(library: Library) -> list[TimelineNode]:
         levels[n] = found
         return found
 
+    depths: dict[str, int] = {}
+
     def depth(n: str, seen: frozenset[str] = frozenset()) -> int:
-        above = [p for p in parents.get(n, ()) if p in wanted and p not in seen]
-        return 1 + max((depth(p, seen | {n}) for p in above), default=-1)
+        # Memoised: a tangled implements graph must not cost a walk per path.
+        if n not in depths:
+            above = [p for p in parents.get(n, ()) if p in wanted and p not in seen]
+            depths[n] = 1 + max((depth(p, seen | {n}) for p in above), default=-1)
+        return depths[n]
 
     nodes = [_node(library, n, docs, refs, parents, level(n)) for n in wanted]
     return sorted(
@@ -173,7 +178,7 @@ def _node(
 def _mention(library: Library, number: str) -> Citation | None:
     """The first sentence of the corpus that names a document the corpus does not hold."""
     for parsed in library.documents:
-        pos = parsed.document.text.find(number, parsed.document.body_start)
+        pos = find_number(parsed.document.text, number, parsed.document.body_start)
         if pos >= 0:
             cite = library.cite(parsed, *sentence_around(parsed.document.text, pos))
             if cite is not None:
