@@ -95,7 +95,7 @@ def _specific(body: str) -> bool:
     return (
         2 <= len(body.split()) <= MAX_BODY_WORDS
         and "," not in body
-        and not body.lower().startswith(("các ", "những "))
+        and not re.search(r"(?:^|\s)(?:các|những)\s", body.lower())  # "UBND các phường"
     )
 
 
@@ -203,11 +203,14 @@ def _signer_drafts(library: Library) -> Iterator[_Draft]:
         and p.document.copy_stamp.signer
         and p.document.copy_stamp.signer.name
     ]
+    called = [p.document.citation_name for p in library.documents]
     for parsed in library.documents:
         d = parsed.document
         span = signature_span(d)
-        if not (d.signer and d.signer.name and span):
-            continue
+        if not (d.signer and d.signer.name and span) or called.count(d.citation_name) > 1:
+            continue  # "Ai ký Văn bản?" would fit two documents without a số hiệu or date
+        # The copy's signer signed this paper too: not a wrong answer to offer.
+        copier = d.copy_stamp.signer.name if d.copy_stamp and d.copy_stamp.signer else None
         cite = library.cite(parsed, span.start, span.end, span.part)
         if cite is None:
             continue
@@ -216,7 +219,7 @@ def _signer_drafts(library: Library) -> Iterator[_Draft]:
             "signer",
             f"Ai ký {d.citation_name}?",
             d.signer.name,
-            frozenset({folded_key(d.signer.name)}),
+            frozenset({folded_key(d.signer.name)} | ({folded_key(copier)} if copier else set())),
             tuple(dict.fromkeys(names)),
             cite,
             f"{d.short_name} do {d.signer.name}{title} ký.",
@@ -295,12 +298,22 @@ def _drafts(library: Library) -> list[_Draft]:
 
 
 # -- a round ------------------------------------------------------------------------------
+def _value_key(text: str) -> str:
+    """The same value however written: "05/06" and "5/6", "1.000" and "1000"."""
+    key = re.sub(r"(?<=\d)[.\s](?=\d{3}\b)", "", folded_key(text))
+    return re.sub(r"\b0+(?=\d)", "", key)
+
+
 def _item(draft: _Draft, rng: random.Random) -> QuizItem | None:
-    wrong = draft.wrong | {folded_key(draft.correct), body_key(draft.correct)}
+    wrong = draft.wrong | {
+        folded_key(draft.correct),
+        body_key(draft.correct),
+        _value_key(draft.correct),
+    }
     distractors: list[str] = []
     seen: set[str] = set(wrong)
     for option in draft.pool:
-        keys = {folded_key(option), body_key(option)}
+        keys = {folded_key(option), body_key(option), _value_key(option)}
         if keys & seen or any(k and (k in w or w in k) for k in keys for w in wrong if w):
             continue
         seen |= keys
