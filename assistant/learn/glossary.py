@@ -44,7 +44,7 @@ _EXTRA: tuple[Term, ...] = (
     Term("UVBTV", "Ủy viên Ban Thường vụ", "viết tắt", ("UVBTV",)),
     Term("VPQU", "Văn phòng Quận ủy", "viết tắt", ("VPQU",)),
     Term("VPTU", "Văn phòng Thành ủy (Tỉnh ủy)", "viết tắt", ("VPTU",)),
-    Term("HS", "hồ sơ (“Số và ký hiệu HS” của trang thông tin)", "viết tắt", ("HS",)),
+    Term("HS", "hồ sơ (trong “Số và ký hiệu HS”)", "ký hiệu văn bản", ("HS",)),
     Term("V/v", "về việc (trích yếu của công văn)", "viết tắt", ("V/v",)),
     Term("b/c", "báo cáo (ở phần nơi nhận)", "viết tắt", ("b/c",)),
     Term(
@@ -138,13 +138,31 @@ def _pattern(term: Term) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{forms})(?![\w])", flags)
 
 
+# Signing marks and document codes mean that only in a header, a signature block or inside
+# a số hiệu; in the body "KT" may be kinh tế and "TT" trung tâm.
+_FRAMED = frozenset({"thẩm quyền ký", "ký hiệu văn bản"})
+
+
+def _in_scope(term: Term, parsed: ParsedDocument, start: int, end: int) -> bool:
+    d = parsed.document
+    if term.kind not in _FRAMED or start < d.body_start or (d.body_end and start >= d.body_end):
+        return True
+    around = d.text[max(start - 1, 0) : start] + d.text[end : end + 1]
+    return any(c in "-/" for c in around)
+
+
 def _matches(
     parsed: ParsedDocument, catalogue: tuple[Term, ...]
 ) -> Iterator[tuple[Term, int, int]]:
     """Every use of every term; a longer form claims its characters first, so "CT" in
     "CT-XH" counts for CT-XH and "TW" in "BCĐTW" for BCĐTW."""
     text = parsed.document.text
-    found = [(t, m.start(), m.end()) for t in catalogue for m in _pattern(t).finditer(text)]
+    found = [
+        (t, m.start(), m.end())
+        for t in catalogue
+        for m in _pattern(t).finditer(text)
+        if _in_scope(t, parsed, m.start(), m.end())
+    ]
     claimed: list[tuple[int, int]] = []
     for term, start, end in sorted(found, key=lambda f: (-(f[2] - f[1]), f[1])):
         if any(s < end and start < e for s, e in claimed):
