@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -27,6 +28,18 @@ except Exception:
     st.error("Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang.")
     st.stop()
 
+
+def guarded(view: Callable[..., None], *args: object) -> None:
+    """A view that fails shows a message in its tab; the other tabs keep working."""
+    try:
+        view(*args)
+    except Exception:
+        log.exception("view %s failed", view.__module__)
+        st.error(
+            "Không hiển thị được mục này. Vui lòng tải lại trang; nếu vẫn lỗi, hãy báo quản trị."
+        )
+
+
 filters = chat.sidebar_filters(engine)
 
 tab_chat, tab_documents, tab_bodies, tab_learn = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì", "Học"])
@@ -34,8 +47,8 @@ with tab_chat:
     chat.render(engine, filters)
 chat.sidebar_conversation()
 with tab_documents:
-    documents.render(engine)
+    guarded(documents.render, engine)
 with tab_bodies:
-    responsibilities.render(engine)
+    guarded(responsibilities.render, engine)
 with tab_learn:
-    learn.render(engine.settings)
+    guarded(learn.render, engine.settings)

@@ -59,6 +59,9 @@ def _quote_box(library: Library, citation: Citation) -> None:
 
 def _overview(library: Library) -> None:
     documents = {p.document.doc_id: p for p in library.documents}
+    if not documents:
+        st.info("Kho chưa có văn bản nào: hãy chép tệp vào thư mục corpus/.")
+        return
     chosen = st.selectbox(
         "Văn bản",
         list(documents),
