@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
@@ -62,7 +63,7 @@ def _print_json(data: Any) -> None:
 
 
 def _fail(message: str) -> None:
-    console.print(f"[red]Lỗi:[/red] {message}")
+    console.print(f"[red]Lỗi:[/red] {escape(message)}")
     raise typer.Exit(code=1)
 
 
@@ -92,7 +93,7 @@ def corpus_list(corpus: CorpusOpt = None, as_json: JsonOpt = False) -> None:
         )
     console.print(table)
     for skipped in loaded.skipped:
-        console.print(f"[yellow]Bỏ qua[/yellow] {skipped.source}: {skipped.reason}")
+        console.print(f"[yellow]Bỏ qua[/yellow] {escape(skipped.source)}: {escape(skipped.reason)}")
 
 
 def _outline_tree(tree: Tree, clauses: tuple[Clause, ...], text: str) -> None:
@@ -150,7 +151,7 @@ def corpus_check(corpus: CorpusOpt = None) -> None:
     n_chunks = len(loaded.chunks)
     if problems:
         for problem in problems:
-            console.print(f"[red]•[/red] {problem}")
+            console.print(f"[red]•[/red] {escape(problem)}")
         console.print(f"{len(problems)} vấn đề; {len(loaded.documents)} văn bản, {n_chunks} đoạn.")
         raise typer.Exit(code=1)
     console.print(
@@ -266,9 +267,10 @@ def search(
     if not hits:
         console.print("Không tìm thấy đoạn nào phù hợp.")
     for rank, hit in enumerate(hits, start=1):
-        console.print(f"[bold]{rank}. {hit.chunk.label}[/bold]")
-        console.print(f"   [dim]{hit.chunk.heading}[/dim]")
-        console.print("   " + hit.chunk.clean_text.replace("\n", "\n   "))
+        # Document text may hold brackets; rich must not read them as markup.
+        console.print(f"[bold]{rank}. {escape(hit.chunk.label)}[/bold]")
+        console.print(f"   [dim]{escape(hit.chunk.heading or '')}[/dim]")
+        console.print("   " + hit.chunk.clean_text.replace("\n", "\n   "), markup=False)
 
 
 @app.command("ask")
@@ -300,7 +302,7 @@ def ask(
         return
     console.print(result.text, markup=False, highlight=False)
     for c in result.citations:
-        console.print(f"[dim][{c.number}] {c.label}[/dim]", highlight=False)
+        console.print(f"[dim]\\[{c.number}] {escape(c.label)}[/dim]", highlight=False)
 
 
 def _ask_jsonl(engine: Engine, path: str) -> None:

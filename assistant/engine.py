@@ -57,6 +57,11 @@ def ensure_index(
     corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
     for skipped in corpus.skipped:
         say(f"Bỏ qua {skipped.source}: {skipped.reason}")
+    if not corpus.chunks:
+        raise AssistantError(
+            f"Thư mục {settings.corpus_dir} chưa có văn bản nào trích dẫn được; hãy chép tệp "
+            ".txt, .md, .docx, .pdf hoặc .html vào đó (no citable document in the corpus folder)."
+        )
     index = build_index(corpus, embedder, path, expected, progress=progress)
     say(
         f"Đã xây dựng chỉ mục: {index.manifest.n_documents} văn bản, {index.manifest.n_chunks} đoạn "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
@@ -80,3 +81,37 @@ def test_missing_corpus_folder_is_a_message_not_a_traceback(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "Không tìm thấy thư mục" in result.output
     assert "Traceback" not in result.output
+
+
+def test_text_with_brackets_is_printed_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich must not read a document's brackets as markup ("[/b]" would raise)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = (CORPUS_DIR / "002_0c09ccc583a5c28d.txt").read_text(encoding="utf-8")
+    (corpus / "a.md").write_text(
+        source.replace("800 - 1.400 đơn vị máu", "800 - 1.400 [/b] đơn vị máu [xem phụ lục]"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    result = runner.invoke(app, ["search", "tiếp nhận đơn vị máu an toàn", "--k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "[/b] đơn vị máu [xem phụ lục]" in " ".join(result.output.split())
+
+
+def test_a_corpus_without_citable_text_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    result = runner.invoke(app, ["ask", "Sở Y tế phải làm gì?"])
+    assert result.exit_code == 1
+    assert "chưa có văn bản nào trích dẫn được" in " ".join(result.output.split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from assistant.answer_builder import display_quote
 from assistant.corpus import load_corpus
 from assistant.errors import AssistantError
 from assistant.learn.glossary import glossary
@@ -35,7 +37,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON.")]
 
 
 def _fail(message: str) -> None:
-    console.print(f"[red]Lỗi:[/red] {message}", markup=True)
+    console.print(f"[red]Lỗi:[/red] {escape(message)}", markup=True)
     raise typer.Exit(code=1)
 
 
@@ -85,7 +87,7 @@ def overview_command(
             }
         )
         return
-    console.print(f"[bold]{parsed.document.citation_name}[/bold]")
+    console.print(f"[bold]{escape(parsed.document.citation_name)}[/bold]")
     for kind, title in SECTIONS:
         lines = found.section(kind)
         if not lines:
@@ -94,7 +96,7 @@ def overview_command(
         for line in lines:
             indent = "  " * (line.depth + 1)
             console.print(f"{indent}• {line.label}: {line.text}", markup=False)
-            console.print(f"{indent}  [dim]↳ {line.citation.label}[/dim]")
+            console.print(f"{indent}  [dim]↳ {escape(line.citation.label)}[/dim]")
 
 
 @learn_app.command("timeline")
@@ -176,7 +178,7 @@ def _item_json(number: int, item: QuizItem) -> dict[str, Any]:
 
 
 def _show_question(number: int, item: QuizItem) -> None:
-    console.print(f"\n[bold]Câu {number}.[/bold] {item.question}", markup=True)
+    console.print(f"\n[bold]Câu {number}.[/bold] {escape(item.question)}", markup=True)
     for i, option in enumerate(item.options):
         console.print(f"   {letter(i)}. {option.text}", markup=False)
 
@@ -184,8 +186,9 @@ def _show_question(number: int, item: QuizItem) -> None:
 def _show_answer(item: QuizItem) -> None:
     console.print(f"   Đáp án: {letter(item.answer)}. {item.answer_text}", markup=False)
     console.print(f"   {item.explanation}", markup=False)
-    quote = " ".join(item.citation.quote.split())
-    console.print(f"   [dim]↳ {item.citation.label}: “{quote}”[/dim]")
+    # Shown without the source's markup; the citation keeps the exact text.
+    quote = escape(display_quote(item.citation.quote))
+    console.print(f"   [dim]↳ {escape(item.citation.label)}: “{quote}”[/dim]")
 
 
 @learn_app.command("quiz")
