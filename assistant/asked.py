@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.bodies import bodies_in_question, body_key
 from assistant.textnorm import folded_key
@@ -59,6 +60,7 @@ class Role:
         )
 
 
+@lru_cache(maxsize=256)  # asked once per quoted clause while answering one question
 def role_asked(question: str) -> Role | None:
     """The role a "who is …" question asks about; None when it asks for no person."""
     m = _PERSON_RE.search(folded_key(question).strip(" ?.!"))

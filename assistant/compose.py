@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from assistant.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.asked import figure_focus, holds_what_is_asked, overlap
-from assistant.bodies import bodies_in_question
 from assistant.citations import quote_span, sentence_spans
 from assistant.compose_metadata import MetadataAnswers
 from assistant.facts import (
@@ -24,7 +23,7 @@ from assistant.lexical import with_synonyms
 from assistant.responsibility import Assignment, ResponsibilityIndex
 from assistant.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
 from assistant.textnorm import folded_key, strip_markup
-from assistant.types import Answer, Chunk, Document
+from assistant.types import Answer, Chunk, Document, issuer_locality
 
 MAX_CLAUSES = 12
 MIN_TOPIC_SHARE = 0.5  # share of the question's subject words a quoted sentence must contain
@@ -113,11 +112,11 @@ class Composer:
                 builder, resolved, intent.bodies, docs, filters, intent.explicit
             ):
                 builder = AnswerBuilder(question, resolved, "general")
-                self._general(builder, resolved, docs, filters)
+                self._general(builder, resolved, intent.bodies, docs, filters)
         elif intent.kind in ("figure", "deadline"):
             self._figure_or_deadline(builder, resolved, intent.kind, docs, filters)
         else:
-            self._general(builder, resolved, docs, filters)
+            self._general(builder, resolved, intent.bodies, docs, filters)
         return builder.build()
 
     # -- responsibility ------------------------------------------------------------------
@@ -255,11 +254,15 @@ class Composer:
 
     # -- anything else -------------------------------------------------------------------
     def _general(
-        self, b: AnswerBuilder, question: str, docs: set[str], filters: SearchFilters | None
+        self,
+        b: AnswerBuilder,
+        question: str,
+        bodies: Sequence[str],
+        docs: set[str],
+        filters: SearchFilters | None,
     ) -> None:
         hits = self._search(question, docs, filters, k=5)
         terms = self._topic_terms(question)
-        bodies = bodies_in_question(question)
         body_words = {w for body in bodies for w in body.split()}
         # The question's own words (not the synonyms added for search) besides the body's.
         asked = (
@@ -394,11 +397,5 @@ def _display_body(found: Sequence[Assignment], bodies: Sequence[str], question: 
 
 
 def _places(d: Document) -> set[str]:
-    out = {folded_key(d.place)} if d.place else set()
-    if d.issuer:
-        m = re.search(
-            r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$", d.issuer
-        )
-        if m:
-            out.add(folded_key(m.group(1)))
-    return out
+    """Where a document is from, folded: its place of signing and its issuer's locality."""
+    return {folded_key(p) for p in (d.place, issuer_locality(d.issuer)) if p}

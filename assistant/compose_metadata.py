@@ -4,7 +4,6 @@ from the header, signature block or clause that states it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
@@ -19,9 +18,7 @@ from assistant.facts import (
 )
 from assistant.lexical import concepts
 from assistant.textnorm import folded_key
-from assistant.types import Chunk, Document, format_vn_date
-
-_FAR = dt.date(9999, 1, 1)  # sorts undated documents last
+from assistant.types import LAST_DATE, Chunk, Document, format_vn_date
 
 
 class MetadataAnswers:
@@ -131,7 +128,7 @@ class MetadataAnswers:
             b.abstain(f"Không có văn bản nào {kind}.")
             return
         b.note(f"Có {len(docs)} văn bản {kind}:")
-        for d in sorted(docs, key=lambda d: d.date or _FAR):
+        for d in sorted(docs, key=lambda d: d.date or LAST_DATE):
             m = re.search(r"Số(?:\s*hiệu)?\s*:?\s*\d", d.text)
             if d.doc_number and m:
                 end = d.text.find("\n", m.start())

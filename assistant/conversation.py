@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.bodies import bodies_in_question
 from assistant.textnorm import folded_key
-from assistant.types import Answer, Document
+from assistant.types import Answer, Document, issuer_locality
 
 _THAT_DOCUMENT_RE = re.compile(
     r"\b(?:văn bản|kế hoạch|kết luận|công văn|chỉ thị|nghị quyết|quyết định)\s+(?:đó|này|trên|ấy|vừa rồi)\b",
@@ -87,10 +87,7 @@ def _drop_places(question: str, documents: Sequence[Document]) -> str:
     """The previous question without the place names that tied it to other documents."""
     out = question
     for d in documents:
-        if d.issuer:
-            m = re.search(
-                r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$", d.issuer
-            )
-            if m:
-                out = re.sub(rf"\b{re.escape(m.group(1).strip())}\b(?:\s+và\s+)?", "", out)
+        place = issuer_locality(d.issuer)
+        if place:
+            out = re.sub(rf"\b{re.escape(place)}\b(?:\s+và\s+)?", "", out)
     return " ".join(out.split())

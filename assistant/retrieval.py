@@ -24,7 +24,7 @@ from assistant.embedder import Embedder
 from assistant.index import LoadedIndex
 from assistant.lexical import concepts, tokenize, with_synonyms
 from assistant.textnorm import folded_key, nfc
-from assistant.types import Chunk, Document
+from assistant.types import Chunk, Document, issuer_locality
 
 RRF_K = 60
 BODY_WEIGHT = 3.0 / (RRF_K + 1)  # a clause headed by the named body outranks fusion alone
@@ -94,21 +94,10 @@ def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
                 named.add(d.doc_id)
             if folded_key(d.doc_number) in query_key:
                 named.add(d.doc_id)
-        for place in _localities(d):
-            if re.search(rf"\b{re.escape(place)}\b", query_key):
-                named.add(d.doc_id)
+        place = issuer_locality(d.issuer)
+        if place and re.search(rf"\b{re.escape(folded_key(place))}\b", query_key):
+            named.add(d.doc_id)
     return QueryAnalysis(tuple(bodies_in_question(query)), frozenset(named))
-
-
-def _localities(d: Document) -> set[str]:
-    """ "Kiến An", "Từ Sơn", "Hà Nội": where the issuing body governs, folded. Not the
-    place of signing: a central conclusion signed in Hà Nội is not about Hà Nội."""
-    if not d.issuer:
-        return set()
-    m = re.search(
-        r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$", d.issuer
-    )
-    return {folded_key(m.group(1))} if m else set()
 
 
 class PhraseIndex:
@@ -151,7 +140,7 @@ def _fuse(
     rank, BM25 rank, position). Arrays, not dicts: a body may match 20,000 clauses."""
     n = len(named)
     scores = np.zeros(n)
-    first = np.full(n, n * 4, dtype=np.int64)  # order of first contribution; n*4: none
+    first = np.full(n, -1, dtype=np.int64)  # order of first contribution; -1: none
     step = 0
     parts = [
         (
@@ -161,11 +150,11 @@ def _fuse(
         for ranks in (dense, lexical)
     ]
     for positions, added in (*parts, body, phrase):
-        fresh = positions[first[positions] == n * 4]
+        fresh = positions[first[positions] < 0]
         first[fresh] = np.arange(step, step + len(fresh))
         step += len(fresh)
         scores[positions] += added
-    scored = np.flatnonzero(first < n * 4)
+    scored = np.flatnonzero(first >= 0)
     scores[scored[named[scored]]] += DOCUMENT_WEIGHT
     return scores, scored[np.lexsort((first[scored], -scores[scored]))]
 

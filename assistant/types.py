@@ -10,6 +10,7 @@ own characters, so ``document.text[chunk.start:chunk.end] == chunk.text``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +172,20 @@ class SkippedFile:
 
     source: str
     reason: str
+
+
+LAST_DATE = dt.date(9999, 1, 1)  # sorts undated documents last
+# "Quận ủy Kiến An", "UBND thành phố Hà Nội": the place the issuing body governs.
+_LOCALITY_RE = re.compile(
+    r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$"
+)
+
+
+def issuer_locality(issuer: str | None) -> str | None:
+    """ "Kiến An", "Từ Sơn", "Hà Nội": where an issuing body governs, as its name writes it.
+    Not the place of signing: a central conclusion signed in Hà Nội is not about Hà Nội."""
+    m = _LOCALITY_RE.search(issuer or "")
+    return m.group(1).strip() if m else None
 
 
 def format_vn_date(date: dt.date) -> str:

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import Corpus, load_corpus
+from assistant.engine import Engine, open_engine
+from assistant.settings import Settings
 from assistant.types import Chunk, ParsedDocument
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,18 @@ def corpus() -> Corpus:
 @pytest.fixture(scope="session")
 def by_number(corpus: Corpus) -> dict[str, ParsedDocument]:
     return {p.document.doc_number or p.document.doc_type: p for p in corpus.documents}
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The real corpus behind the hashing fake embedder: answers without a model."""
+    settings = Settings(
+        corpus_dir=CORPUS_DIR,
+        index_dir=tmp_path_factory.mktemp("engine") / "index",
+        models_dir=ROOT / "models",
+        embedding_model="hashing",
+    )
+    return open_engine(settings)
 
 
 def chunk_by_label(parsed: ParsedDocument, clause_label: str) -> Chunk:

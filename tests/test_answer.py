@@ -13,22 +13,10 @@ from typer.testing import CliRunner
 from assistant.answer import answer
 from assistant.citations import verify
 from assistant.conversation import Turn
-from assistant.engine import Engine, open_engine
+from assistant.engine import Engine
 from assistant.gold import load_gold
-from assistant.settings import Settings
 from assistant.types import Answer
-from tests.conftest import CORPUS_DIR, ROOT
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    settings = Settings(
-        corpus_dir=CORPUS_DIR,
-        index_dir=tmp_path_factory.mktemp("answer") / "index",
-        models_dir=ROOT / "models",
-        embedding_model="hashing",
-    )
-    return open_engine(settings)
+from tests.conftest import ROOT
 
 
 def ask(engine: Engine, question: str, history: list[Turn] | None = None) -> Answer:

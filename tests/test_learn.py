@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from assistant.bodies import body_key
 from assistant.cli import app as cli_app
 from assistant.corpus import Corpus
-from assistant.learn.glossary import UNLISTED, glossary, terms
+from assistant.learn.glossary import UNLISTED, abbreviations_in, glossary, terms
 from assistant.learn.library import Library
 from assistant.learn.overview import overview
 from assistant.learn.quiz import KINDS, check, make_quiz
@@ -85,38 +85,12 @@ def test_timeline_runs_from_the_conclusion_down(library: Library) -> None:
 
 
 # -- glossary -----------------------------------------------------------------------------
-_UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_CAPS_RE = re.compile(rf"(?<![\w])[{_UPPER}]{{2,}}(?![\w])")
-_VOWEL = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
-# A Vietnamese syllable: onset, one to three vowels, coda. Capitals that spell one are a
-# word set in capitals ("KẾ HOẠCH", "SAO LỤC"), not an abbreviation.
-_SYLLABLE_RE = re.compile(
-    rf"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?[{_VOWEL}]{{1,3}}(?:ng|nh|ch|[cmnpt])?"
-)
-_ROMAN_RE = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
-
-
-def _abbreviations_in(text: str) -> set[str]:
-    found = set()
-    for m in _CAPS_RE.finditer(text):
-        token = m.group(0)
-        before = text[m.start() - 1] if m.start() else ""
-        after = text[m.end()] if m.end() < len(text) else ""
-        in_code = any(c and c in "-/" for c in (before, after))
-        if _ROMAN_RE.fullmatch(token):
-            continue  # Mục I, khóa XIII
-        if _SYLLABLE_RE.fullmatch(token.lower()) and not in_code:
-            continue  # a word; inside a số hiệu ("KH/TU") even a syllable is a code
-        found.add(token)
-    return found
-
-
 def test_glossary_covers_every_abbreviation_in_the_corpus(library: Library) -> None:
     entries = glossary(library)
     listed = {e.term for e in entries}
     forms = {f for t in terms() if t.term in listed for f in t.forms} | listed
     covered = {part for f in forms for part in re.split(r"[-/.]", f) if part} | forms
-    in_corpus = set().union(*(_abbreviations_in(p.document.text) for p in library.documents))
+    in_corpus = set().union(*(abbreviations_in(p.document.text) for p in library.documents))
     assert {"UBND", "HĐND", "MTTQ", "TW", "TU", "QU", "ĐUK", "KL", "KH", "CT", "CV"} <= in_corpus
     assert in_corpus - covered == set()
     by_term = {e.term: e for e in entries}

@@ -14,11 +14,9 @@ from typing import Any
 import pytest
 
 from assistant.citations import verify
-from assistant.engine import Engine, open_engine
+from assistant.engine import Engine
 from assistant.llm import LLM_CANNOT_ANSWER, LLMConfig, generate
 from assistant.retrieval import SearchHit
-from assistant.settings import Settings
-from tests.conftest import CORPUS_DIR, ROOT
 
 QUESTION = "Sở Y tế phải làm gì?"
 
@@ -103,17 +101,6 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeChatServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    settings = Settings(
-        corpus_dir=CORPUS_DIR,
-        index_dir=tmp_path_factory.mktemp("llm") / "index",
-        models_dir=ROOT / "models",
-        embedding_model="hashing",
-    )
-    return open_engine(settings)
 
 
 @pytest.fixture(scope="module")

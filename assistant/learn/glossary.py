@@ -69,20 +69,29 @@ _SYLLABLE_RE = re.compile(
 _ROMAN_RE = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 
 
-def _unlisted(text: str, catalogue: tuple[Term, ...]) -> list[Term]:
-    """Capitals that look like an abbreviation the table does not know ("BCH", a typo such
-    as "CBND"): listed with their places so a reader sees them, their meaning left open."""
-    known = {p for t in catalogue for f in t.forms for p in (f, *re.split(r"[-/.]", f)) if p}
-    out: dict[str, Term] = {}
+def abbreviations_in(text: str) -> set[str]:
+    """Every run of capitals that reads as an abbreviation: not a roman numeral (Mục I, khóa
+    XIII), not a word set in capitals, except inside a số hiệu ("KH/TU")."""
+    found = set()
     for m in _CAPS_RE.finditer(text):
         token = m.group(0)
         around = text[max(m.start() - 1, 0) : m.start()] + text[m.end() : m.end() + 1]
-        if token in known or _ROMAN_RE.fullmatch(token):
-            continue  # Mục I, khóa XIII
+        if _ROMAN_RE.fullmatch(token):
+            continue
         if _SYLLABLE_RE.fullmatch(token.lower()) and not any(c in "-/" for c in around):
             continue
-        out.setdefault(token, Term(token, UNLISTED, "chưa rõ nghĩa", (token,)))
-    return list(out.values())
+        found.add(token)
+    return found
+
+
+def _unlisted(text: str, catalogue: tuple[Term, ...]) -> list[Term]:
+    """Abbreviations the table does not know ("BCH", a typo such as "CBND"): listed with their
+    places so a reader sees them, their meaning left open."""
+    known = {p for t in catalogue for f in t.forms for p in (f, *re.split(r"[-/.]", f)) if p}
+    return [
+        Term(token, UNLISTED, "chưa rõ nghĩa", (token,))
+        for token in sorted(abbreviations_in(text) - known)
+    ]
 
 
 def _capital(text: str) -> str:

@@ -18,17 +18,15 @@ from dataclasses import dataclass
 from assistant.facts import find_number, implements_span, place_date_span, sentence_around
 from assistant.learn.library import Library
 from assistant.textnorm import folded_key
-from assistant.types import Citation, Document, DocumentRef
+from assistant.types import LAST_DATE, Citation, Document, DocumentRef, issuer_locality
 
 LEVELS = ("Trung ương", "Tỉnh, thành phố", "Quận, huyện, thị xã, thành phố thuộc tỉnh")
-_FAR = dt.date(9999, 1, 1)
 # Issuer words that settle the level by themselves (folded).
 _CENTRAL = r"\b(?:ban bi thu|bo chinh tri|trung uong|chinh phu|quoc hoi)\b"
 _PROVINCE = r"\b(?:tinh uy|ubnd tinh|uy ban nhan dan tinh|hdnd tinh)\b"
 _DISTRICT = r"\b(?:quan uy|huyen uy|thi uy|ubnd (?:quan|huyen|thi xa)|uy ban nhan dan (?:quan|huyen|thi xa))\b"
 # Số hiệu suffixes: "/TW" central; "/QU", "/HU" district.
 _SUFFIX_LEVEL = {"TW": 0, "QU": 2, "HU": 2}
-_PLACE_RE = re.compile(r"(?:ủy|uỷ|thành phố|tỉnh|quận|huyện|thị xã)\s+((?:[A-ZĐÀ-Ỹ]\w*\s*){1,3})$")
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,8 @@ def _issuer_level(issuer: str | None, number: str) -> int | None:
 
 
 def _place(issuer: str | None) -> str | None:
-    m = _PLACE_RE.search(issuer or "")
-    return folded_key(m.group(1)) if m else None
+    place = issuer_locality(issuer)
+    return folded_key(place) if place else None
 
 
 def _merge(refs: Iterable[DocumentRef]) -> dict[str, DocumentRef]:
@@ -138,7 +136,7 @@ def timeline(library: Library) -> list[TimelineNode]:
         key=lambda x: (
             x.level if x.level is not None else len(LEVELS),
             depth(x.number),
-            x.date or _FAR,
+            x.date or LAST_DATE,
             x.number,
         ),
     )
