@@ -18,16 +18,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from assistant.answer import answer
-from assistant.corpus import Corpus, check, load_corpus
-from assistant.embedder import prepare_model
-from assistant.engine import Engine, open_engine
+from assistant.answering.answer import answer
+from assistant.answering.engine import Engine, open_engine
+from assistant.documents.corpus import Corpus, check, load_corpus
+from assistant.documents.structure import INFERRED_NOTE
 from assistant.errors import AssistantError
 from assistant.learn.cli import learn_app
-from assistant.retrieval import SearchFilters
 from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
+from assistant.search.embedder import prepare_model
+from assistant.search.retrieval import SearchFilters
 from assistant.settings import Settings
-from assistant.structure import INFERRED_NOTE
 from assistant.types import Clause, ParsedDocument
 
 app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng lệnh.", no_args_is_help=True)
@@ -348,7 +348,7 @@ def eval_command(
     ] = False,
 ) -> None:
     """Đánh giá: truy hồi, trích dẫn, câu trả lời; ghi eval.md, eval.json, eval.png."""
-    from assistant import evaluation
+    from assistant.evaluation import runner as evaluation
 
     command = " ".join(["assistant", *sys.argv[1:]])
     settings = Settings(embedding_model=model) if model else Settings()

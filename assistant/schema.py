@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.types import Answer, Chunk, Citation, Clause, CopyStamp, Document, Signer
 
 if TYPE_CHECKING:
-    from assistant.retrieval import SearchHit
+    from assistant.search.retrieval import SearchHit
 
 
 def _signer_json(signer: Signer | None) -> dict[str, Any] | None:

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import answer  # noqa: E402
-from assistant.engine import open_engine  # noqa: E402
-from assistant.gold import load_gold  # noqa: E402
+from assistant.answering.answer import answer  # noqa: E402
+from assistant.answering.engine import open_engine  # noqa: E402
+from assistant.evaluation.gold import load_gold  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 TARGET_MS = 150.0

@@ -35,20 +35,20 @@ import bm25s
 import faiss
 import numpy as np
 
-from assistant.baseline import TextbookPipeline
-from assistant.corpus import load_corpus
-from assistant.embedder import Embedder, Vectors, get_embedder, prepare_model
-from assistant.engine import open_engine
-from assistant.gold import GoldItem, load_gold
-from assistant.index import (
+from assistant.evaluation.baseline import TextbookPipeline
+from assistant.documents.corpus import load_corpus
+from assistant.search.embedder import Embedder, Vectors, get_embedder, prepare_model
+from assistant.answering.engine import open_engine
+from assistant.evaluation.gold import GoldItem, load_gold
+from assistant.search.index import (
     LoadedIndex,
     build_index,
     embedding_text,
     expected_manifest,
     load_index,
 )
-from assistant.lexical import tokenize, with_synonyms
-from assistant.retrieval import HybridSearcher, analyse_query
+from assistant.search.lexical import tokenize, with_synonyms
+from assistant.search.retrieval import HybridSearcher, analyse_query
 from assistant.settings import Settings
 from assistant.types import Chunk, Document
 

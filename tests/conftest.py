@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import Corpus, load_corpus
-from assistant.engine import Engine, open_engine
+from assistant.answering.engine import Engine, open_engine
+from assistant.documents.corpus import Corpus, load_corpus
 from assistant.settings import Settings
 from assistant.types import Chunk, ParsedDocument
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.answer import answer
-from assistant.citations import verify
-from assistant.conversation import Turn
-from assistant.engine import Engine
-from assistant.gold import load_gold
+from assistant.answering.answer import answer
+from assistant.answering.citations import verify
+from assistant.answering.conversation import Turn
+from assistant.answering.engine import Engine
+from assistant.evaluation.gold import load_gold
 from assistant.types import Answer
 from tests.conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asked import Role, figure_focus, holds_what_is_asked, role_asked
+from assistant.answering.asked import Role, figure_focus, holds_what_is_asked, role_asked
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.baseline import (
+from assistant.documents.corpus import Corpus
+from assistant.evaluation.baseline import (
     CHUNK_OVERLAP,
     CHUNK_SIZE,
     BaselineChunk,
@@ -21,8 +22,7 @@ from assistant.baseline import (
     TextbookPipeline,
     split_corpus,
 )
-from assistant.corpus import Corpus
-from assistant.embedder import HashingEmbedder
+from assistant.search.embedder import HashingEmbedder
 from tests.conftest import ROOT
 
 

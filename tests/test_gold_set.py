@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import Corpus
-from assistant.gold import CATEGORIES, GoldError, GoldItem, GoldRef, load_gold
+from assistant.documents.corpus import Corpus
+from assistant.evaluation.gold import CATEGORIES, GoldError, GoldItem, GoldRef, load_gold
 from assistant.types import Chunk, Document, ParsedDocument, format_vn_date
 from tests.conftest import CORPUS_DIR, ROOT
 

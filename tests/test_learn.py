@@ -11,15 +11,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from assistant.bodies import body_key
 from assistant.cli import app as cli_app
-from assistant.corpus import Corpus
+from assistant.documents.corpus import Corpus
+from assistant.documents.textnorm import folded_key
 from assistant.learn.glossary import UNLISTED, abbreviations_in, glossary, terms
 from assistant.learn.library import Library
 from assistant.learn.overview import overview
 from assistant.learn.quiz import KINDS, check, make_quiz
 from assistant.learn.timeline import timeline
-from assistant.textnorm import folded_key
+from assistant.search.bodies import body_key
 from assistant.types import ParsedDocument
 from tests.conftest import CORPUS_DIR, ROOT
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from assistant.citations import verify
-from assistant.engine import Engine
-from assistant.llm import LLM_CANNOT_ANSWER, LLMConfig, generate
-from assistant.retrieval import SearchHit
+from assistant.answering.citations import verify
+from assistant.answering.engine import Engine
+from assistant.answering.llm import LLM_CANNOT_ANSWER, LLMConfig, generate
+from assistant.search.retrieval import SearchHit
 
 QUESTION = "Sở Y tế phải làm gì?"
 
@@ -340,7 +340,7 @@ def test_config_validates(kwargs: dict[str, Any]) -> None:
 def test_answer_uses_the_llm_when_configured(
     fake_server: FakeChatServer, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.answer import answer
+    from assistant.answering.answer import answer
 
     monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", fake_server.url)
     monkeypatch.setenv("ASSISTANT_LLM_MODEL", "fake-model")
@@ -356,7 +356,7 @@ def test_answer_uses_the_llm_when_configured(
 def test_answer_falls_back_offline(
     fake_server: FakeChatServer, engine: Engine, monkeypatch: pytest.MonkeyPatch, reply: str | None
 ) -> None:
-    from assistant.answer import answer
+    from assistant.answering.answer import answer
 
     monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", fake_server.url)
     monkeypatch.setenv("ASSISTANT_LLM_MODEL", "fake-model")

@@ -17,8 +17,13 @@ from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError
 from reportlab.pdfgen import canvas
 
+from assistant.documents.readers import (
+    SUPPORTED_SUFFIXES,
+    SourceText,
+    read_corpus_files,
+    read_source,
+)
 from assistant.errors import ReadError
-from assistant.readers import SUPPORTED_SUFFIXES, SourceText, read_corpus_files, read_source
 from assistant.types import SkippedFile
 from tests.builders import Heading, make_docx, make_pdf
 
@@ -499,7 +504,7 @@ def test_read_corpus_files_reads_the_good_and_reports_the_bad(
     (folder / ".DS_Store").write_bytes(bytes(range(256)))  # hidden: ignored silently
     (folder / "~$ke_hoach.docx").write_bytes(b"\x0bNguyen Van A")  # Word's lock file: ignored
 
-    with caplog.at_level(logging.WARNING, logger="assistant.readers"):
+    with caplog.at_level(logging.WARNING, logger="assistant.documents.readers"):
         texts, skipped = read_corpus_files(folder, max_bytes=64 * 1024)
 
     assert [t.source for t in texts] == ["a_cong_van.txt", "b_ke_hoach.docx", "j_tin.html"]
@@ -520,7 +525,7 @@ def test_read_corpus_files_reads_the_good_and_reports_the_bad(
     assert skipped[0].reason == "tệp rỗng (empty file)"
     assert skipped[5].reason == "tệp quá lớn: 68,4 KB > 64 KB (file too large)"
     assert skipped[6].reason == "định dạng không hỗ trợ (unsupported format .xyz)"
-    logged = [r.getMessage() for r in caplog.records if r.name == "assistant.readers"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "assistant.documents.readers"]
     assert len(logged) == len(skipped)
     assert all(s.source in message for s, message in zip(skipped, logged, strict=True))
 

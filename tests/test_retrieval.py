@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embedder import HashingEmbedder
-from assistant.engine import ensure_index, open_engine
-from assistant.index import load_index
-from assistant.retrieval import ClauseRetriever, HybridSearcher, SearchFilters
+from assistant.answering.engine import ensure_index, open_engine
+from assistant.search.embedder import HashingEmbedder
+from assistant.search.index import load_index
+from assistant.search.retrieval import ClauseRetriever, HybridSearcher, SearchFilters
 from assistant.settings import Settings
 from tests.conftest import CORPUS_DIR, ROOT
 

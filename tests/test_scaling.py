@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import textnorm
-from assistant.bodies import BodyIndex, bodies_in_question, body_key, expand, match_strength
-from assistant.corpus import Corpus
-from assistant.gold import load_gold
-from assistant.lexical import ABBREVIATIONS, abbreviation_re
-from assistant.retrieval import PhraseIndex, _fuse
-from assistant.textnorm import canonical_tones, folded_key
+from assistant.documents import textnorm
+from assistant.documents.corpus import Corpus
+from assistant.documents.textnorm import canonical_tones, folded_key
+from assistant.evaluation.gold import load_gold
+from assistant.search.bodies import BodyIndex, bodies_in_question, body_key, expand, match_strength
+from assistant.search.lexical import ABBREVIATIONS, abbreviation_re
+from assistant.search.retrieval import PhraseIndex, _fuse
 from assistant.types import Chunk
 from tests.conftest import CORPUS_DIR, ROOT
 

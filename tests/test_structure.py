@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.parser import parse_text
+from assistant.documents.parser import parse_text
 from assistant.types import ParsedDocument
 
 STATE_DECISION = """ỦY BAN NHÂN DÂN

@@ -4,7 +4,14 @@ import unicodedata
 
 import pytest
 
-from assistant.textnorm import canonical_tones, fold, folded_key, key, strip_markup, title_case_vn
+from assistant.documents.textnorm import (
+    canonical_tones,
+    fold,
+    folded_key,
+    key,
+    strip_markup,
+    title_case_vn,
+)
 
 
 @pytest.mark.parametrize(

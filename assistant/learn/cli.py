@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.answer_builder import display_quote
-from assistant.corpus import load_corpus
+from assistant.answering.answer_builder import display_quote
+from assistant.documents.corpus import load_corpus
 from assistant.errors import AssistantError
 from assistant.learn.glossary import glossary
 from assistant.learn.library import Library

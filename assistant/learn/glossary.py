@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.facts import sentence_around
+from assistant.documents.facts import sentence_around
+from assistant.documents.textnorm import folded_key
 from assistant.learn.library import Library
-from assistant.lexical import ABBREVIATIONS, TYPE_CODES
-from assistant.textnorm import folded_key
+from assistant.search.lexical import ABBREVIATIONS, TYPE_CODES
 from assistant.types import Citation, ParsedDocument
 
 

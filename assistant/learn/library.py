@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.citations import (
+from assistant.answering.citations import (
     MAX_QUOTE_CHARS,
     body_span,
     cite_chunk,
@@ -15,9 +15,9 @@ from assistant.citations import (
     is_valid,
     sentence_spans,
 )
-from assistant.corpus import Corpus
-from assistant.responsibility import Assignment, ResponsibilityIndex
-from assistant.textnorm import folded_key
+from assistant.answering.responsibility import Assignment, ResponsibilityIndex
+from assistant.documents.corpus import Corpus
+from assistant.documents.textnorm import folded_key
 from assistant.types import Chunk, Citation, Clause, Document, ParsedDocument
 
 NEWS = "Tin bài"  # a news report: it tells what was done and assigns nobody anything

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.citations import body_span, sentence_spans
-from assistant.facts import (
+from assistant.answering.citations import body_span, sentence_spans
+from assistant.documents.facts import (
     copy_stamp_span,
     figure_spans,
     find_number,
@@ -20,9 +20,9 @@ from assistant.facts import (
     signature_span,
     states_deadline,
 )
+from assistant.documents.structure import RANKS
+from assistant.documents.textnorm import folded_key, strip_markup
 from assistant.learn.library import NEWS, Library
-from assistant.structure import RANKS
-from assistant.textnorm import folded_key, strip_markup
 from assistant.types import Citation, Clause, ParsedDocument, format_vn_date
 
 MAX_LINE_CHARS = 160

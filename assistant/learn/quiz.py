@@ -16,12 +16,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from assistant.bodies import body_key
-from assistant.citations import sentence_spans
-from assistant.facts import deadline_date_spans, figure_spans, implements_span, signature_span
+from assistant.answering.citations import sentence_spans
+from assistant.documents.facts import (
+    deadline_date_spans,
+    figure_spans,
+    implements_span,
+    signature_span,
+)
+from assistant.documents.textnorm import folded_key
 from assistant.learn.library import NEWS, Library, find_name
 from assistant.learn.overview import shorten
-from assistant.textnorm import folded_key
+from assistant.search.bodies import body_key
 from assistant.types import Citation, ParsedDocument
 
 KINDS = ("body", "figure", "deadline", "signer", "implements")

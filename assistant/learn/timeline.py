@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.facts import find_number, implements_span, place_date_span, sentence_around
+from assistant.documents.facts import find_number, implements_span, place_date_span, sentence_around
+from assistant.documents.textnorm import folded_key
 from assistant.learn.library import Library
-from assistant.textnorm import folded_key
 from assistant.types import LAST_DATE, Citation, Document, DocumentRef, issuer_locality
 
 LEVELS = ("Trung ương", "Tỉnh, thành phố", "Quận, huyện, thị xã, thành phố thuộc tỉnh")

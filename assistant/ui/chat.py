@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
-from assistant.answer import answer
-from assistant.conversation import Turn
-from assistant.engine import Engine
+from assistant.answering.answer import answer
+from assistant.answering.conversation import Turn
+from assistant.answering.engine import Engine
 from assistant.errors import AssistantError
-from assistant.retrieval import SearchFilters
+from assistant.search.retrieval import SearchFilters
 from assistant.types import Answer, Citation
 from assistant.ui.format import (
     conversation_markdown,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.engine import Engine
+from assistant.answering.engine import Engine
 from assistant.types import Chunk, Document
 from assistant.ui.format import escape_markdown, relations, relations_dot, vn_date
 

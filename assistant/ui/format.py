@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.conversation import Turn
-from assistant.textnorm import folded_key
+from assistant.answering.conversation import Turn
+from assistant.documents.textnorm import folded_key
 from assistant.types import Citation, Document
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")

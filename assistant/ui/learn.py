@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.corpus import load_corpus
+from assistant.documents.corpus import load_corpus
 from assistant.learn.glossary import glossary
 from assistant.learn.library import Library
 from assistant.learn.overview import SECTIONS, overview

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from assistant.engine import Engine, open_engine
+from assistant.answering.engine import Engine, open_engine
 from assistant.settings import Settings
 
 

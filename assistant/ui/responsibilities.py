@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assistant.engine import Engine
-from assistant.textnorm import folded_key
+from assistant.answering.engine import Engine
+from assistant.documents.textnorm import folded_key
 from assistant.types import Chunk, Document
 from assistant.ui.format import escape_markdown, matches_body
 

@@ -1,0 +1,1 @@
+"""A question walks down once: analyse → evidence → select → verify → render."""

@@ -1,0 +1,88 @@
+"""Load everything once: settings → model → index (rebuilt when stale) → searcher.
+
+The CLI, the app and the answerer all open the same ``Engine``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answering.compose import Composer
+from assistant.answering.responsibility import ResponsibilityIndex
+from assistant.documents.corpus import load_corpus
+from assistant.errors import AssistantError, IndexMismatchError
+from assistant.search.embedder import Embedder, get_embedder
+from assistant.search.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
+from assistant.search.retrieval import HybridSearcher
+from assistant.settings import Settings
+from assistant.types import SkippedFile
+
+log = logging.getLogger(__name__)
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Engine:
+    settings: Settings
+    embedder: Embedder
+    index: LoadedIndex
+    searcher: HybridSearcher
+    composer: Composer
+    skipped: tuple[SkippedFile, ...] = ()
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    rebuild: bool = False,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> tuple[LoadedIndex, tuple[SkippedFile, ...]]:
+    """The current index, building or rebuilding it when missing, stale or damaged."""
+    say = notify or log.info
+    path = settings.index_dir / "default"
+    expected = expected_manifest(embedder.model_id, settings.corpus_dir)
+    if not rebuild:
+        try:
+            return load_index(path, expected), ()
+        except IndexMismatchError as exc:
+            say(f"{exc} Đang xây dựng lại chỉ mục… (rebuilding the index)")
+    if not settings.corpus_dir.is_dir():
+        raise AssistantError(
+            f"Không tìm thấy thư mục văn bản: {settings.corpus_dir} (corpus folder not found)"
+        )
+    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    for skipped in corpus.skipped:
+        say(f"Bỏ qua {skipped.source}: {skipped.reason}")
+    if not corpus.chunks:
+        raise AssistantError(
+            f"Thư mục {settings.corpus_dir} chưa có văn bản nào trích dẫn được; hãy chép tệp "
+            ".txt, .md, .docx, .pdf hoặc .html vào đó (no citable document in the corpus folder)."
+        )
+    index = build_index(corpus, embedder, path, expected, progress=progress)
+    say(
+        f"Đã xây dựng chỉ mục: {index.manifest.n_documents} văn bản, {index.manifest.n_chunks} đoạn "
+        f"({index.manifest.reused_vectors} vectơ dùng lại) trong {index.manifest.build_seconds:.1f} giây."
+    )
+    return index, corpus.skipped
+
+
+def open_engine(
+    settings: Settings | None = None,
+    *,
+    rebuild: bool = False,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+) -> Engine:
+    settings = settings or Settings()
+    embedder = get_embedder(settings.embedding_model, settings.models_dir)
+    index, skipped = ensure_index(
+        settings, embedder, rebuild=rebuild, notify=notify, progress=progress
+    )
+    searcher = HybridSearcher(index, embedder)
+    # The responsibility index is derived from the chunks, so it is rebuilt with every load.
+    composer = Composer(searcher, ResponsibilityIndex(index.chunks))
+    return Engine(settings, embedder, index, searcher, composer, skipped)

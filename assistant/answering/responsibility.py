@@ -1,0 +1,130 @@
+"""Who must do what: an index from each body to the clauses that assign it work.
+
+A clause assigns work to a body when
+- it sits under a heading that names the body ("6. Sở Y tế", "10. Đề nghị Ủy ban Mặt trận …"), or
+- one of its sentences opens with the body followed by a duty ("Ban Dân vận Quận ủy chủ trì …",
+  "Đảng đoàn Quốc hội, Ban cán sự đảng Chính phủ lãnh đạo …"), or
+- it asks the body to act ("… đề nghị Ủy ban Mặt trận …, yêu cầu các sở, ban, ngành … triển khai").
+Bodies that are only partners ("phối hợp với Sở Y tế") are not assignees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.documents.textnorm import folded_key
+from assistant.search.bodies import body_key
+from assistant.types import Chunk
+
+# Words that open a body's name (accented, matched on canonical lower-case text).
+_HEAD = (
+    r"(?:các\s+|lãnh đạo\s+|đề nghị\s+)?(?:sở|ban|hội|ủy ban|uỷ ban|ubnd|hđnd|hội đồng|mặt trận|mttq|đảng đoàn|"
+    r"ban cán sự|văn phòng|báo(?! cáo)|đài|trung tâm|thường trực|đảng ủy|đảng uỷ|chính phủ|quốc hội|bộ|phòng|"
+    r"công an|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|quận ủy|quận uỷ|huyện ủy|huyện uỷ|cấp ủy|cấp uỷ|"
+    r"cấp hội|chính quyền|tổ chức chính trị|đảng bộ|chi bộ|đoàn|công đoàn)\b"
+)
+_DUTY = (
+    r"(?:chủ trì|phối hợp|chỉ đạo|lãnh đạo|tổ chức|tham mưu|hướng dẫn|tiếp tục|tăng cường|chủ động|"
+    r"thực hiện|theo dõi|kiểm tra|giám sát|triển khai|tuyên truyền|quan tâm|bố trí|căn cứ|"
+    r"phát huy|tích cực|đẩy mạnh|có trách nhiệm|nghiêm túc|tổng hợp|báo cáo|cần|phải|tập trung)\b"
+)
+# "tổ chức" is a duty after a body ("… Quận ủy tổ chức quán triệt") but a noun after "các".
+_DUTY = _DUTY.replace("tổ chức|", "(?<!các )(?<!những )tổ chức|")
+# A subject that asks ("UBND Thành phố đề nghị …") or reports ("… đã quan tâm") is not assigned work.
+_END = rf"(?P<end>{_DUTY}|đề nghị\b|yêu cầu\b|đã\b|đang\b|sẽ\b)"
+_SUBJECT_RE = re.compile(
+    rf"(?:^|(?<=[.;:]\s))(?:\d+\.\s+)?(?P<subject>{_HEAD}[^.:]{{0,300}}?)\s+(?={_END})",
+    re.IGNORECASE,
+)
+_ASKED_RE = re.compile(
+    rf"\b(?:đề nghị|yêu cầu|giao)\s+(?P<subject>{_HEAD}[^.:]{{0,300}}?)\s+(?={_END})", re.IGNORECASE
+)
+_SPLIT_RE = re.compile(rf"\s*[;,]\s*|\s+và\s+(?={_HEAD})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    body: str  # the name as written, cleaned: "Ban Dân vận Quận ủy"
+    key: str  # body_key of the name: "ban dan van quan uy"
+    chunk_id: str
+    role: str  # "heading", "subject", "asked"
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^(?:đề nghị|lãnh đạo)\s+", "", name.strip(" ,.-"), flags=re.IGNORECASE)
+    return name[:1].upper() + name[1:] if name else name
+
+
+def split_bodies(subject: str) -> list[str]:
+    """ "Đảng đoàn Quốc hội, Ban cán sự đảng Chính phủ" → two names. A part that does not
+    open a name continues the one before: "UBND các quận, huyện, thị xã" stays whole."""
+    names: list[str] = []
+    for part in (p.strip() for p in _SPLIT_RE.split(subject) if p and p.strip()):
+        if re.match(_HEAD, part, re.IGNORECASE):
+            names.append(part)
+        elif names:
+            names[-1] = f"{names[-1]}, {part}"
+    return [_clean_name(n) for n in names]
+
+
+def assignments(chunk: Chunk) -> list[Assignment]:
+    out: list[Assignment] = []
+    seen: set[str] = set()
+
+    def add(name: str, role: str) -> None:
+        key = body_key(name)
+        if key and key not in seen and len(key.split()) >= 2:
+            seen.add(key)
+            out.append(Assignment(name, key, chunk.id, role))
+
+    for crumb in chunk.breadcrumb:
+        heading = re.sub(r"^\S+\.\s+", "", crumb)
+        # Only a heading-only line names its body; "2. Hội đồng nhân dân quận chủ động …." is body text.
+        if (
+            len(heading) <= 160
+            and not re.search(r"[.;:!?…]$", heading)
+            and re.match(_HEAD, heading, re.IGNORECASE)
+        ):
+            for name in split_bodies(heading):
+                add(name, "heading")
+    text = " ".join(chunk.clean_text.split("\n"))
+    body_text = re.sub(r"^(?:[-–+•]\s*|\d{1,2}(?:\.\d{1,2})*\.\s+)", "", text)
+    for pattern, role in ((_SUBJECT_RE, "subject"), (_ASKED_RE, "asked")):
+        for m in pattern.finditer(body_text):
+            ends_as = m["end"].lower()
+            if ends_as in ("đã", "đang", "sẽ") or (
+                role == "subject" and ends_as in ("đề nghị", "yêu cầu")
+            ):
+                continue
+            for name in split_bodies(m["subject"]):
+                add(name, role)
+    return out
+
+
+class ResponsibilityIndex:
+    """Body → assignments, looked up by a question's body key with name variants:
+    "ban dan van" finds every Ban Dân vận; "ubnd quan kien an" finds "UBND quận"."""
+
+    def __init__(self, chunks: Iterable[Chunk]) -> None:
+        self.by_key: dict[str, list[Assignment]] = defaultdict(list)
+        for chunk in chunks:
+            if chunk.metadata.get("doc_type") == "Tin bài":
+                continue  # a news report tells what was done; it assigns nobody anything
+            for a in assignments(chunk):
+                self.by_key[a.key].append(a)
+
+    def lookup(self, question_body: str) -> list[Assignment]:
+        """Assignments whose body name contains the asked name, or is contained in it."""
+        asked = f" {question_body} "
+        found: list[Assignment] = []
+        for key, items in self.by_key.items():
+            padded = f" {key} "
+            if asked in padded or (padded in asked and len(key.split()) >= 2):
+                found.extend(items)
+        return found
+
+    def names(self) -> list[str]:
+        return sorted({a.body for items in self.by_key.values() for a in items}, key=folded_key)

@@ -1,0 +1,102 @@
+"""Citable chunks from a clause tree: one per smallest citable clause.
+
+A numbered clause whose body is a single block ("6. Sở Y tế" + its paragraph) is one
+chunk with its heading. A clause with several blocks (dashes, paragraphs) gives one
+chunk per block, each carrying the clause heading in its breadcrumb and the span of the
+whole clause, so the UI can show the full clause with the quoted block highlighted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from assistant.documents.layout import paragraphs, split_lines
+from assistant.documents.structure import INFERRED_NOTE, RANKS
+from assistant.types import Chunk, Clause, Document
+
+CHUNKER_VERSION = "1"
+
+
+def clean_span(text: str) -> str:
+    """Readable text of a span: markup removed, paragraphs on their own lines."""
+    return "\n".join(p.clean for p in paragraphs(split_lines(text)))
+
+
+def _display_heading(clause: Clause, text: str) -> str:
+    if clause.inferred:
+        return f"Mục {clause.number} ({INFERRED_NOTE})"
+    if clause.heading:
+        return f"{clause.number}. {clause.heading}"
+    first = clean_span(text[clause.start : clause.end]).split("\n", 1)[0]
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+def chunk_id(doc_id: str, path: tuple[str, ...], clean_text: str) -> str:
+    digest = hashlib.sha1(("/".join(path) + "\n" + clean_text).encode("utf-8")).hexdigest()[:12]
+    return f"{doc_id}:{digest}"
+
+
+def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk, ...]:
+    text = document.text
+    out: list[Chunk] = []
+
+    def emit(
+        clause: Clause, breadcrumb: tuple[str, ...], enclosing: Clause | None, inferred: bool
+    ) -> None:
+        span_text = text[clause.start : clause.end]
+        clean = clean_span(span_text)
+        if not clean:
+            return
+        whole = enclosing or clause
+        out.append(
+            Chunk(
+                id=chunk_id(document.doc_id, clause.path, clean),
+                doc_id=document.doc_id,
+                source=document.source,
+                clause_path=clause.path,
+                clause_label=clause.label,
+                label=f"{clause.label} {document.citation_name}",
+                breadcrumb=breadcrumb,
+                text=span_text,
+                clean_text=clean,
+                start=clause.start,
+                end=clause.end,
+                clause_start=whole.start,
+                clause_end=whole.end,
+                inferred=inferred,
+                metadata={
+                    "doc_number": document.doc_number,
+                    "doc_type": document.doc_type,
+                    "issuer": document.issuer,
+                    "date": document.date.isoformat() if document.date else None,
+                    "kind": clause.kind,
+                },
+            )
+        )
+
+    def visit(clause: Clause, breadcrumb: tuple[str, ...], inferred: bool) -> None:
+        inferred = inferred or clause.inferred
+        if clause.kind not in RANKS:
+            emit(clause, breadcrumb, None, inferred)
+            return
+        here = (*breadcrumb, _display_heading(clause, text))
+        numbered = [c for c in clause.children if c.kind in RANKS]
+        blocks = [c for c in clause.children if c.kind not in RANKS]
+        if not numbered and len(blocks) <= 1 and not clause.inferred:
+            emit(clause, here, None, inferred)  # heading and body together
+            return
+        for child in clause.children:
+            if child.kind in RANKS:
+                visit(child, here, inferred)
+            else:
+                emit(child, here, clause, inferred)
+
+    for clause in outline:
+        visit(clause, (), False)
+    return tuple(out)
+
+
+def slug(text: str) -> str:
+    """ "164/KH-UBND" → "164-KH-UBND": a readable, stable document key."""
+    return re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-")

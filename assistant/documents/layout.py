@@ -1,0 +1,335 @@
+"""Split a directive's text into lines, paragraphs and the three regions of its layout.
+
+Nghị định 30/2020/NĐ-CP (state bodies) and Hướng dẫn 36-HD/VPTW (Party bodies) fix the
+layout: a header (issuing body, national or Party motto, số hiệu, place and date, type
+and trích yếu, "Kính gửi"), the body, then the tail (nơi nhận, signature block, copy
+stamps). Web pages add a metadata table and site junk after it. Everything here is a
+general rule about that layout, never a rule about one file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.documents.textnorm import strip_markup
+
+DOC_TYPES: dict[str, str] = {
+    # type code in a số hiệu → loại văn bản
+    "KH": "Kế hoạch",
+    "CV": "Công văn",
+    "KL": "Kết luận",
+    "CT": "Chỉ thị",
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "QyĐ": "Quy định",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "HD": "Hướng dẫn",
+    "TTr": "Tờ trình",
+    "TT": "Thông tư",
+    "NĐ": "Nghị định",
+    "CTr": "Chương trình",
+    "QC": "Quy chế",
+    "CĐ": "Công điện",
+    "ĐA": "Đề án",
+    "GM": "Giấy mời",
+    "SL": "Bản sao lục",
+}
+TYPE_NAMES = tuple(sorted(set(DOC_TYPES.values()), key=len, reverse=True))
+
+# "164/KH-UBND", "44-KL/TW", "17 -KH/TU", "07/2014/TT-BGDĐT", "06-TTr/BCĐTW", "46-SL/ĐUK".
+SO_HIEU_RE = re.compile(
+    r"(?<![\w/.-])(?P<num>\d{1,4})(?:/(?P<year>(?:19|20)\d\d))?\s*(?P<sep1>[-/])\s*"
+    r"(?P<code>[A-ZĐ][A-Za-zĐđ]{0,3})\s*(?P<sep2>[-/])\s*(?P<org>[A-ZĐ][A-ZĐa-z]{0,9}(?:-[A-ZĐ]{1,8})?)"
+    r"(?![\w])"
+)
+PLACE_DATE_RE = re.compile(
+    r"(?P<place>[^\W\d_][^,\d]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+SIGN_AUTHORITY_RE = re.compile(
+    r"^(?P<auth>T/M|TM\.?|KT\.?|K/T|TL\.?|T/L|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$"
+)
+# Web-page and portal noise that is never part of a directive.
+NOISE_LINE_RE = re.compile(
+    r"^(?:image advertisement|Thống kê truy cập|Văn bản đang xem|Chưa có Video|Liên hệ"
+    r"|[•·]?\s*(?:Đang online|Hôm nay|Trong tuần|Tất cả)\s*:.*"
+    r"|(?:Cơ quan quản lý|Trưởng Ban biên tập|Địa chỉ|Điện thoại|Email)\s*:.*"
+    r"|\S+@\S+\.\S+|(?:https?://|www\.|fb\.com/)\S*|[\d. ()+-]{9,})$",
+    re.IGNORECASE,
+)
+WEB_META_RE = re.compile(
+    r"^(?P<field>Số hiệu|Loại văn bản|Nơi ban hành|Người ký|Ngày ban hành|Ngày hiệu lực|Tình trạng)\s*:\s*\|?\s*(?P<value>.*?)\s*\|?\s*$"
+)
+PORTAL_RE = re.compile(
+    r"^(?:Cổng [Tt]hông tin điện tử|Trang thông tin điện tử|Báo điện tử)\s+\S.*$"
+)
+DATELINE_RE = re.compile(r"^\((?P<site>[\w-]+(?:\.[\w-]+)*\.(?:vn|com|org|net))\)\s*[-–—]")
+CLOSING_RE = re.compile(
+    r"^(?:Trên đây là|(?:Kết luận|Chỉ thị|Nghị quyết|Công văn|Kế hoạch|Thông báo|Quy định) này (?:được )?phổ biến)",
+    re.IGNORECASE,
+)
+COPY_KIND_RE = re.compile(r"^(SAO LỤC|SAO Y(?: BẢN CHÍNH)?|TRÍCH SAO)$")
+RULE_RE = re.compile(r"^(?:[-_=*]{3,}|\*|\\\*)$")
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int  # exclusive, before the newline
+    raw: str
+    clean: str  # without markup
+
+    @property
+    def blank(self) -> bool:
+        return (
+            not self.clean or RULE_RE.match(self.clean) is not None or set(self.clean) <= {"|", " "}
+        )
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive source lines read as one paragraph (page-break continuations joined)."""
+
+    lines: tuple[Line, ...]
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def clean(self) -> str:
+        return " ".join(line.clean for line in self.lines if line.clean)
+
+
+@dataclass(frozen=True)
+class Layout:
+    lines: tuple[Line, ...]
+    header: tuple[Line, ...]
+    body: tuple[Line, ...]
+    tail: tuple[Line, ...]
+    title: str | None  # the trích yếu (or a news headline), markup removed
+    type_line: Line | None
+
+
+def split_lines(text: str) -> tuple[Line, ...]:
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        lines.append(Line(pos, end, raw, strip_markup(raw.replace("\t", " "))))
+        pos = end + 1
+    return tuple(lines)
+
+
+def is_upper_line(clean: str) -> bool:
+    letters = [c for c in clean if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+_MOTTO_WORDS = frozenset(
+    "cộng hòa hoà xã hội chủ nghĩa việt nam độc lập tự do hạnh phúc đảng sản".split()
+)
+STRUCTURE_MARKER_RE = re.compile(r"^(?:[IVXL]+|\d{1,2})[.)]\s+\S")
+
+
+def is_motto(clean: str) -> bool:
+    """The national or Party motto lines, possibly split: "Độc lập - Tự do - Hạnh phúc"."""
+    words = re.findall(r"\w+", clean.lower())
+    return bool(words) and all(w in _MOTTO_WORDS for w in words)
+
+
+def type_name_of(clean: str) -> str | None:
+    """ "KẾ HOẠCH" → "Kế hoạch" when the whole line is a document type."""
+    words = " ".join(clean.split()).lower()
+    for name in TYPE_NAMES:
+        if words == name.lower():
+            return name
+    return None
+
+
+def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
+    """Index of the first body line, the parts of the trích yếu, and the type line."""
+    i = 0
+    title: list[str] = []
+    column_title: list[str] = []
+    type_line: Line | None = None
+    n = len(lines)
+
+    def paragraph_from(j: int) -> int:
+        # A title block ends at a blank line, or at a line that reads as body prose
+        # (PDF text extraction loses blank lines).
+        while j < n and not lines[j].blank and not _reads_as_body(lines[j]):
+            j += 1
+        return j
+
+    # Everything above the type line ("KẾT LUẬN") is header when no prose precedes it,
+    # even where lost tabs have merged a stamp's columns into mixed-case lines.
+    type_at = next((k for k, ln in enumerate(lines[:40]) if type_name_of(ln.clean)), None)
+    if type_at is not None and any(_reads_as_body(ln) for ln in lines[:type_at]):
+        type_at = None
+
+    while i < n:
+        line = lines[i]
+        clean = line.clean
+        if line.blank or is_motto(clean):
+            i += 1
+        elif STRUCTURE_MARKER_RE.match(clean):
+            break  # "I. MỤC TIÊU" or "1. …": the body has begun
+        elif type_line is None and type_name_of(clean):
+            type_line = line
+            i += 1
+            while i < n and lines[i].blank:
+                i += 1
+            j = paragraph_from(i)
+            # The trích yếu follows the type line; "CỦA BAN BÍ THƯ" names the issuer, not the subject.
+            title.extend(
+                ln.clean
+                for ln in lines[i:j]
+                if not (is_upper_line(ln.clean) and re.match(r"^C[ỦU]A\s", ln.clean))
+            )
+            i = j
+        elif re.match(r"^V/v\b", clean):
+            j = paragraph_from(i)
+            title.extend(ln.clean for ln in lines[i:j])
+            i = j
+        elif re.match(r"^[-–•]?\s*Kính gửi", clean):
+            i += 1
+            while i < n and (lines[i].blank or re.match(r"^[-–•+]", lines[i].clean)):
+                i += 1
+        elif (
+            is_upper_line(clean)
+            or re.match(r"^Số\b", clean)
+            or PLACE_DATE_RE.search(clean)
+            or "\t" in line.raw
+            or "|" in line.raw
+            or (line.raw.strip().startswith("**") and line.raw.strip().endswith("**"))
+            or (type_at is not None and i < type_at)
+        ):
+            if is_upper_line(clean) and len(clean) > 60 and not title:
+                title.append(clean)  # an all-caps trích yếu when the type line was lost
+            # Scans laid out in columns can put the start of the trích yếu ("về …") in a
+            # cell beside a stamp: "Số và ký hiệu HS: về tiếp tục thực hiện …".
+            for cell in re.split(r"\t|\|", line.raw):
+                m = re.match(r"^(?:[^:]{1,30}:\s*)?(về\s.+)$", strip_markup(cell))
+                if m:
+                    column_title.append(m.group(1))
+            i += 1
+        else:
+            break
+    return i, column_title + title, type_line
+
+
+def _reads_as_body(line: Line) -> bool:
+    raw = line.raw.strip()
+    bold = raw.startswith("**") and raw.endswith("**")
+    return len(line.clean) > 120 and not bold and not is_upper_line(line.clean)
+
+
+def _body_end(lines: tuple[Line, ...], start: int) -> int:
+    for i in range(start, len(lines)):
+        clean = lines[i].clean
+        if (
+            re.match(r"^Nơi nhận\s*:?", clean)
+            or SIGN_AUTHORITY_RE.match(clean)
+            or NOISE_LINE_RE.match(clean)
+            or WEB_META_RE.match(clean)
+            or PORTAL_RE.match(clean)
+        ):
+            return i
+    return len(lines)
+
+
+def analyse(text: str) -> Layout:
+    lines = split_lines(text)
+    start, title_parts, type_line = _header_end(lines)
+    if start == 0:
+        # No official header: a news page or a plain note. A first line that reads as a
+        # headline (one short line, no closing full stop) is its title.
+        first = next((i for i, ln in enumerate(lines) if not ln.blank), None)
+        if first is not None:
+            head = lines[first]
+            nxt = lines[first + 1] if first + 1 < len(lines) else None
+            if (
+                len(head.clean) <= 250
+                and not head.clean.endswith(".")
+                and not STRUCTURE_MARKER_RE.match(head.clean)
+                and (nxt is None or nxt.blank)
+            ):
+                title_parts = [head.clean]
+                start = first + 1
+    end = _body_end(lines, start)
+    body = lines[start:end]
+    # A short line of names right before the site junk is a byline, not body text.
+    while body and body[-1].blank:
+        body = body[:-1]
+    if end < len(lines) and NOISE_LINE_RE.match(lines[end].clean) and body:
+        last = body[-1].clean
+        if (
+            len(last) <= 60
+            and not re.search(r"[.;:!?]$", last)
+            and re.fullmatch(r"[\w\s,-]+", last)
+        ):
+            body = body[:-1]
+    title = " ".join(" ".join(title_parts).split()) or None
+    return Layout(lines, lines[:start], body, lines[end:], title, type_line)
+
+
+_OPEN_END_WORDS = frozenset(
+    [
+        "của",
+        "và",
+        "với",
+        "các",
+        "những",
+        "cho",
+        "trong",
+        "để",
+        "là",
+        "được",
+        "về",
+        "theo",
+        "tại",
+        "từ",
+        "đến",
+        "nhằm",
+        "gắn",
+        "hoặc",
+        "cùng",
+        "như",
+    ]
+)
+_CLOSED_END_RE = re.compile(r"[.;:!?…”\")\]»]\s*$")
+MARKER_RE = re.compile(r"^(?:[IVXL]+[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ]\)|[-–—+•·])")
+
+
+def _continues(prev: Paragraph, line: Line) -> bool:
+    """True when ``line`` continues ``prev`` across a page break or a hard wrap."""
+    text = prev.clean
+    if not text or _CLOSED_END_RE.search(text) or MARKER_RE.match(line.clean):
+        return False
+    first = prev.lines[0]
+    if MARKER_RE.match(first.clean) and (len(text) <= 120 or first.raw.strip().endswith("**")):
+        return False  # a heading such as "6. Sở Y tế" is followed by its body, not continued
+    last_word = text.split()[-1].lower()
+    return (
+        line.clean[:1].islower() or text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
+    )
+
+
+def paragraphs(lines: tuple[Line, ...]) -> list[Paragraph]:
+    """Group body lines into paragraphs: one per non-blank line, joined across page breaks."""
+    out: list[Paragraph] = []
+    for line in lines:
+        if line.blank or NOISE_LINE_RE.match(line.clean):
+            continue
+        if out and _continues(out[-1], line):
+            out[-1] = Paragraph((*out[-1].lines, line))
+        else:
+            out.append(Paragraph((line,)))
+    return out

@@ -1,0 +1,1 @@
+"""Gold sets, scoring, the systems compared, reports."""

@@ -1,0 +1,1 @@
+"""Embedder, lexical index, stores and hybrid retrieval."""
