@@ -41,6 +41,16 @@ MetadataField = Literal[
 ]
 METADATA_FIELDS: tuple[str, ...] = get_args(MetadataField)
 
+QuestionKind = Literal[
+    "multi_part",
+    "comparison",
+    "list",
+    "negative",
+    "colloquial",
+    "unaccented",
+]
+QUESTION_KINDS: tuple[str, ...] = get_args(QuestionKind)
+
 MAX_QUOTE_CHARS = 300
 _ID_PATTERN = re.compile(r"^[a-z]+-\d{3}$")
 
@@ -105,6 +115,17 @@ class GoldItem(_Frozen):
         default=(), description="Document metadata that answers the question, if any."
     )
     notes: str | None = Field(default=None, description="Why the item is tricky.")
+    kinds: tuple[QuestionKind, ...] = Field(
+        default=(),
+        description="How the question is asked (several parts, a comparison, a list, a "
+        "constraint the corpus does not meet, everyday words, no diacritics); for reports.",
+    )
+    group: str | None = Field(
+        default=None,
+        description="Question group for cross-validation: items sharing a group (twins, "
+        "one document's questions) fall in the same fold. Unset: the fold is chosen by "
+        "the documents the item cites.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldItem:
