@@ -122,6 +122,9 @@ class Clause:
     end: int
     inferred: bool = False  # True when the heading was not in the source and was inferred
     children: tuple[Clause, ...] = ()
+    # The document this unit is cited by when it is not the file's own: an article of a
+    # codification (pháp điển) or consolidation cites the law or decree it comes from.
+    cited_in: DocumentRef | None = None
 
     def walk(self) -> list[Clause]:
         out = [self]

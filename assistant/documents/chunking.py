@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from assistant.documents.layout import paragraphs, split_lines
+from assistant.documents.blocks import paragraphs
+from assistant.documents.layout import split_lines
 from assistant.documents.structure import INFERRED_NOTE, RANKS
 from assistant.types import Chunk, Clause, Document
 

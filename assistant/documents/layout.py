@@ -89,25 +89,6 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Paragraph:
-    """Consecutive source lines read as one paragraph (page-break continuations joined)."""
-
-    lines: tuple[Line, ...]
-
-    @property
-    def start(self) -> int:
-        return self.lines[0].start
-
-    @property
-    def end(self) -> int:
-        return self.lines[-1].end
-
-    @property
-    def clean(self) -> str:
-        return " ".join(line.clean for line in self.lines if line.clean)
-
-
-@dataclass(frozen=True)
 class Layout:
     lines: tuple[Line, ...]
     header: tuple[Line, ...]
@@ -278,58 +259,3 @@ def analyse(text: str) -> Layout:
             body = body[:-1]
     title = " ".join(" ".join(title_parts).split()) or None
     return Layout(lines, lines[:start], body, lines[end:], title, type_line)
-
-
-_OPEN_END_WORDS = frozenset(
-    [
-        "của",
-        "và",
-        "với",
-        "các",
-        "những",
-        "cho",
-        "trong",
-        "để",
-        "là",
-        "được",
-        "về",
-        "theo",
-        "tại",
-        "từ",
-        "đến",
-        "nhằm",
-        "gắn",
-        "hoặc",
-        "cùng",
-        "như",
-    ]
-)
-_CLOSED_END_RE = re.compile(r"[.;:!?…”\")\]»]\s*$")
-MARKER_RE = re.compile(r"^(?:[IVXL]+[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ]\)|[-–—+•·])")
-
-
-def _continues(prev: Paragraph, line: Line) -> bool:
-    """True when ``line`` continues ``prev`` across a page break or a hard wrap."""
-    text = prev.clean
-    if not text or _CLOSED_END_RE.search(text) or MARKER_RE.match(line.clean):
-        return False
-    first = prev.lines[0]
-    if MARKER_RE.match(first.clean) and (len(text) <= 120 or first.raw.strip().endswith("**")):
-        return False  # a heading such as "6. Sở Y tế" is followed by its body, not continued
-    last_word = text.split()[-1].lower()
-    return (
-        line.clean[:1].islower() or text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
-    )
-
-
-def paragraphs(lines: tuple[Line, ...]) -> list[Paragraph]:
-    """Group body lines into paragraphs: one per non-blank line, joined across page breaks."""
-    out: list[Paragraph] = []
-    for line in lines:
-        if line.blank or NOISE_LINE_RE.match(line.clean):
-            continue
-        if out and _continues(out[-1], line):
-            out[-1] = Paragraph((*out[-1].lines, line))
-        else:
-            out.append(Paragraph((line,)))
-    return out

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from assistant.documents.blocks import paragraphs
 from assistant.documents.layout import (
     COPY_KIND_RE,
     DATELINE_RE,
@@ -24,7 +25,6 @@ from assistant.documents.layout import (
     Line,
     is_motto,
     is_upper_line,
-    paragraphs,
     type_name_of,
 )
 from assistant.documents.textnorm import key, strip_markup, title_case_vn

@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 from assistant.documents import metadata as meta
+from assistant.documents.blocks import paragraphs
 from assistant.documents.chunking import make_chunks, slug
-from assistant.documents.layout import DATELINE_RE, analyse, is_upper_line, paragraphs, type_name_of
+from assistant.documents.layout import DATELINE_RE, analyse, is_upper_line, type_name_of
 from assistant.documents.structure import parse_clauses
 from assistant.documents.textnorm import nfc, title_case_vn
 from assistant.types import Document, ParsedDocument, Signer

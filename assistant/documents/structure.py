@@ -1,11 +1,13 @@
-"""The clause tree of a directive's body: Mục, khoản, tiểu mục, điểm, gạch đầu dòng, đoạn.
+"""The clause tree of a document's body, built by walking the numbering table of
+``grammar``: Phần, Chương, Mục, Tiểu mục, Điều, khoản, điểm; Roman parts, "1.",
+"1.1.", "a)"; Party "I-", "1-", "a-"; dashes and unnumbered paragraphs as leaves.
 
-Headings are recognised by their numbering, never by markdown level (the corpus mixes
-``##``/``###``/``####`` for one level). Ranks: Roman (Mục) > Arabic (khoản) > decimal
-(3.1) > letter (a, b, đ); dashes and unnumbered paragraphs are the leaves of the
-nearest numbered clause. When the top-level numbering restarts (1, 2, 2, 3, 4, 1 … 12)
-the headings of the parts were lost in extraction: each run becomes a part (Mục I, II,
-III …) marked ``inferred``.
+Headings are recognised by their numbering, never by markdown level. A unit closes
+every open unit of the same or a lower rank. When the top-level numbering of an
+administrative document restarts (1, 2, 2, 3, 4, 1 … 12) the headings of its parts
+were lost in extraction: each run becomes a part (Mục I, II, III …) marked
+``inferred``. Labels name the smallest unit first and stop at the Điều, which is
+numbered through the whole document ("điểm a khoản 2 Điều 10").
 """
 
 from __future__ import annotations
@@ -13,59 +15,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.documents.layout import CLOSING_RE, Paragraph
+from assistant.documents.blocks import Paragraph
+from assistant.documents.grammar import (
+    BY_KIND,
+    DASH_RE,
+    RANKS,
+    cite,
+    match_marker,
+    roman,
+    roman_value,
+)
+from assistant.documents.layout import CLOSING_RE, is_upper_line
 from assistant.documents.textnorm import strip_markup
-from assistant.types import Clause
+from assistant.types import Clause, DocumentRef
 
-ROMAN_RE = re.compile(r"^(?P<n>[IVXL]+)[.)]\s*(?P<rest>.*)$")
-DECIMAL_RE = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<rest>.*)$")
-ARABIC_RE = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<rest>.*)$")
-LETTER_RE = re.compile(r"^(?P<n>[a-zđ])\)\s+(?P<rest>.*)$")
-DASH_RE = re.compile(r"^[-–—+•·]\s*(?P<rest>.*)$")
-_SENTENCE_END_RE = re.compile(r"[.;!?…]\s*[”\")]?$")
+_SENTENCE_END_RE = re.compile(r"[.;!?…]\s*[”\")*]*$")
 
-RANKS = {"muc": 1, "khoan": 2, "tieu_muc": 3, "diem": 4}
 ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 INFERRED_NOTE = "đề mục suy ra, không có trong văn bản"
-
-
-def roman(n: int) -> str:
-    out = ""
-    for value, numeral in (
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        while n >= value:
-            out += numeral
-            n -= value
-    return out
-
-
-def roman_value(s: str) -> int | None:
-    for n in range(1, 90):
-        if roman(n) == s:
-            return n
-    return None
+__all__ = ["INFERRED_NOTE", "RANKS", "parse_clauses", "roman", "roman_value"]
 
 
 @dataclass
 class _Node:
-    kind: str  # muc, khoan, tieu_muc, diem, dash, paragraph, preamble, closing
+    kind: str  # a grammar kind, or dash, paragraph, preamble, closing, caption, note
     number: str | None
-    heading: str | None  # the words of a heading-only line, without its number
-    para: Paragraph | None  # the heading line, or the leaf's own paragraph
+    heading: str | None  # the words of a heading, without its number
+    para: Paragraph | None  # the marker line, or the leaf's own paragraph
     inline: bool = False  # the numbered line carries body text itself
     inferred: bool = False
     children: list[_Node] = field(default_factory=list)
+    title_para: Paragraph | None = None  # a container's title on the line after its marker
+    cited_in: DocumentRef | None = None
+    cited_number: str | None = None  # the source's own article number (codifications)
 
     @property
     def rank(self) -> int:
-        return RANKS.get(self.kind, 9)
+        return RANKS.get(self.kind, 99)
 
     @property
     def start(self) -> int:
@@ -77,6 +63,8 @@ class _Node:
     def end(self) -> int:
         if self.children:
             return self.children[-1].end
+        if self.title_para is not None:
+            return self.title_para.end
         assert self.para is not None
         return self.para.end
 
@@ -86,27 +74,39 @@ def classify(para: Paragraph) -> tuple[str, str | None, str]:
     first = para.clean
     if CLOSING_RE.match(first):
         return "closing", None, first
-    m = ROMAN_RE.match(first)
-    if m and roman_value(m["n"]) and (not m["rest"] or m["rest"][:1].isupper()):
-        return "muc", m["n"], m["rest"]
-    for kind, pattern in (("tieu_muc", DECIMAL_RE), ("khoan", ARABIC_RE), ("diem", LETTER_RE)):
-        m = pattern.match(first)
-        if m:
-            return kind, m["n"], m["rest"]
+    found = match_marker(first)
+    if found is not None:
+        return found.level.kind, found.number, found.rest
     m = DASH_RE.match(first)
-    if m and m["rest"]:
+    if m:
         return "dash", None, m["rest"]
     return "paragraph", None, first
 
 
 def _is_heading_only(kind: str, rest: str) -> bool:
-    return kind == "muc" or not rest or rest.endswith(":") or not _SENTENCE_END_RE.search(rest)
+    if BY_KIND[kind].heading_only:
+        return True
+    return not rest or rest.endswith(":") or not _SENTENCE_END_RE.search(rest)
 
 
 def _as_int(number: str | None) -> int | None:
     if number is None:
         return None
     return int(number) if number.isdigit() else roman_value(number)
+
+
+def _takes_title(node: _Node, para: Paragraph) -> bool:
+    """ "Chương I" then "NHỮNG QUY ĐỊNH CHUNG" on its own line: the chapter's title."""
+    text = strip_markup(para.clean)
+    return (
+        BY_KIND.get(node.kind) is not None
+        and BY_KIND[node.kind].container
+        and not node.heading
+        and not node.children
+        and node.title_para is None
+        and (is_upper_line(text) or not _SENTENCE_END_RE.search(text))
+        and len(text) <= 250
+    )
 
 
 def build_tree(paras: list[Paragraph]) -> list[_Node]:
@@ -126,6 +126,9 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             )
             stack[-1].children.append(node)
             stack.append(node)
+        elif stack[-1] is not root and _takes_title(stack[-1], para):
+            stack[-1].heading = para.clean
+            stack[-1].title_para = para
         else:
             parent = stack[-1]
             if parent is root:
@@ -134,6 +137,7 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
                 )
             parent.children.append(_Node(kind, None, None, para))
     _mark_captions(root.children)
+    _mark_sources(root)
     return _infer_parts(root.children)
 
 
@@ -148,12 +152,75 @@ def _mark_captions(top: list[_Node]) -> None:
             node.kind = "caption"
 
 
+# "(Điều 1 Nghị định số 93/2019/NĐ-CP … ngày 25/11/2019 của Chính phủ, có hiệu lực …)":
+# the note under each article of a codification (pháp điển) naming where it comes from.
+SOURCE_NOTE_RE = re.compile(
+    r"^\(\s*Điều\s+(?P<art>\d+[a-zđ]?)\s+(?P<type>Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết"
+    r"|Thông tư liên tịch|Thông tư|Quyết định)\s+(?:số\s+)?(?P<num>[\w/.-]+)"
+)
+_NOTE_RE = re.compile(r"^\((?:Điều|Khoản|Điểm|Chương|Mục) này\b|^\(Điều\s+\d")
+_NOTE_DATE_RE = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})")
+_NOTE_ISSUER_RE = re.compile(
+    r"của\s+(Chính phủ|Quốc hội|Thủ tướng Chính phủ|Bộ trưởng [^,)]+|Bộ [^,)]+)"
+)
+
+
+def _source_of(note: str) -> tuple[str, DocumentRef] | None:
+    import datetime as dt
+
+    m = SOURCE_NOTE_RE.match(note)
+    if not m:
+        return None
+    number = m["num"].rstrip(".,;")
+    date_m = _NOTE_DATE_RE.search(note)
+    date = None
+    if date_m:
+        try:
+            date = dt.date(int(date_m[3]), int(date_m[2]), int(date_m[1]))
+        except ValueError:
+            date = None
+    issuer_m = _NOTE_ISSUER_RE.search(note)
+    issuer = issuer_m[1].strip() if issuer_m else None
+    return m["art"], DocumentRef(number=number, doc_type=m["type"], date=date, issuer=issuer)
+
+
+def _mark_sources(root: _Node) -> None:
+    """Articles of a compilation cite their own source document and article number; the
+    parenthesised notes are provenance, not text to quote."""
+    known: dict[str, DocumentRef] = {}
+    for node in _walk(root):
+        if node.kind != "dieu":
+            continue
+        for child in node.children:
+            if child.kind != "paragraph" or child.para is None:
+                continue
+            text = strip_markup(child.para.clean)
+            if not _NOTE_RE.match(text):
+                continue
+            child.kind = "note"
+            found = _source_of(text)
+            if found and node.cited_in is None:
+                art, ref = found
+                # The first note of a document gives its date and issuer; later ones omit them.
+                ref = known.setdefault(ref.number, ref)
+                node.cited_in, node.cited_number = ref, art
+
+
+def _walk(node: _Node) -> list[_Node]:
+    out = [node]
+    for child in node.children:
+        out.extend(_walk(child))
+    return out
+
+
 def _infer_parts(top: list[_Node]) -> list[_Node]:
     """Wrap runs of restarted top-level numbering into inferred parts (Mục I, II, …)."""
     numbered = [n for n in top if n.kind in RANKS]
     if not numbered:
         return top
     top_kind = min(numbered, key=lambda n: n.rank).kind
+    if top_kind != "khoan":
+        return top  # Điều are numbered through; Roman parts and chapters are already parts
     runs: list[list[_Node]] = []
     prev: int | None = None
     for node in top:
@@ -164,7 +231,7 @@ def _infer_parts(top: list[_Node]) -> list[_Node]:
             prev = value
         if runs and node.kind not in ("closing",):
             runs[-1].append(node)
-    if len(runs) < 2 or top_kind == "muc":
+    if len(runs) < 2:
         return top
     out: list[_Node] = [n for n in top if n.kind == "preamble"]
     for i, run in enumerate(runs, start=1):
@@ -174,12 +241,8 @@ def _infer_parts(top: list[_Node]) -> list[_Node]:
 
 
 def _own_label(node: _Node, ordinal: int) -> str:
-    if node.kind == "muc":
-        return f"Mục {node.number}"
-    if node.kind == "khoan":
-        return f"khoản {node.number}"
-    if node.kind in ("tieu_muc", "diem"):
-        return f"điểm {node.number}"
+    if node.kind in RANKS:
+        return cite(node.kind, node.cited_number or node.number or "?")
     if node.kind == "dash":
         word = ORDINALS[ordinal - 1] if ordinal <= len(ORDINALS) else str(ordinal)
         return f"gạch đầu dòng thứ {word}"
@@ -187,6 +250,8 @@ def _own_label(node: _Node, ordinal: int) -> str:
         return "đoạn kết" if ordinal == 1 else f"đoạn kết {ordinal}"
     if node.kind == "caption":
         return f"chú thích ảnh {ordinal}"
+    if node.kind == "note":
+        return f"ghi chú {ordinal}"
     return f"đoạn {ordinal}"
 
 
@@ -211,8 +276,12 @@ def freeze(
     parent_path: tuple[str, ...] = (),
     parent_label: str = "",
     has_structure: bool | None = None,
+    outer_label: str = "",
+    cited_in: DocumentRef | None = None,
 ) -> tuple[Clause, ...]:
-    """Turn the working tree into immutable ``Clause`` values with paths and labels."""
+    """Turn the working tree into immutable ``Clause`` values with paths and labels.
+    ``outer_label`` names what holds the whole tree when it is not the document itself
+    (an attached Quy chế): a label that stops at its Điều still names it."""
     if has_structure is None:
         has_structure = any(n.kind in RANKS for n in nodes)
     counters: dict[str, int] = {}
@@ -220,22 +289,32 @@ def freeze(
         counters["paragraph"] = 1  # the numbered line itself is the first đoạn
     out = []
     for node in nodes:
-        group = node.kind if node.kind in ("dash", "closing", "caption") else "paragraph"
+        group = node.kind if node.kind in ("dash", "closing", "caption", "note") else "paragraph"
         if node.kind in RANKS:
             ordinal = 0
             path_part = node.number or "?"
         else:
             counters[group] = counters.get(group, 0) + 1
             ordinal = counters[group]
-            prefixes = {"dash": "-", "closing": "kết", "preamble": "mở đầu", "caption": "ảnh"}
+            prefixes = {
+                "dash": "-",
+                "closing": "kết",
+                "preamble": "mở đầu",
+                "caption": "ảnh",
+                "note": "ghi chú",
+            }
             path_part = prefixes.get(node.kind, "đ") + str(ordinal)
         own = _own_label(node, ordinal)
         if node.kind == "preamble" and has_structure:
             own = f"{own} phần mở đầu"
-        label = _join_label(own, node, parent_label, parent)
+        if BY_KIND.get(node.kind) is not None and BY_KIND[node.kind].anchor:
+            label = f"{own} {outer_label}".strip()  # "Điều 10", never "Điều 10 Chương II"
+        else:
+            label = _join_label(own, node, parent_label or outer_label, parent)
         path = (*parent_path, path_part)
         heading = strip_markup(node.heading) if node.heading else None
-        children = freeze(node.children, node, path, label, has_structure)
+        node_cited = node.cited_in or cited_in
+        children = freeze(node.children, node, path, label, has_structure, outer_label, node_cited)
         if (
             node.inline
             and node.para is not None
@@ -251,6 +330,7 @@ def freeze(
                 heading=None,
                 start=node.para.start,
                 end=node.para.end,
+                cited_in=node_cited,
             )
             children = (first, *children)
         out.append(
@@ -264,10 +344,11 @@ def freeze(
                 end=node.end,
                 inferred=node.inferred,
                 children=children,
+                cited_in=node_cited,
             )
         )
     return tuple(out)
 
 
-def parse_clauses(body_paragraphs: list[Paragraph]) -> tuple[Clause, ...]:
-    return freeze(build_tree(body_paragraphs))
+def parse_clauses(body_paragraphs: list[Paragraph], outer_label: str = "") -> tuple[Clause, ...]:
+    return freeze(build_tree(body_paragraphs), outer_label=outer_label)

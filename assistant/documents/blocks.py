@@ -1,0 +1,128 @@
+"""Body lines → paragraphs, whatever the source did to the line breaks.
+
+Three kinds of line breaks reach us:
+- one line per paragraph (Word paragraphs, the seed files): a line is a paragraph;
+- hard-wrapped text (web pages converted to Markdown, PDF text layers): a paragraph is
+  cut every 60–90 characters, the cut falling anywhere, even between a number and its
+  heading ("**I.\\nTrách nhiệm …**", "Điều 3. Hình thức … hậu\\nquả");
+- page breaks inside a paragraph (PDF, scans), with a running head in between.
+
+The rules below decide when a line continues the paragraph before it. They use only
+what the layout regulations fix — a unit starts with its marker (see ``grammar``), a
+sentence ends with punctuation — and typography (an open ``**`` has not ended). A
+document counts as hard-wrapped when many of its lines run on into a next line that
+starts in lower case, something that never happens with one line per paragraph.
+Spans are never changed: a paragraph is the lines it joins.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from assistant.documents.grammar import HEADING_KINDS, is_bare_marker, marker_kind
+from assistant.documents.layout import NOISE_LINE_RE, Line
+
+_OPEN_END_WORDS = frozenset(
+    "của và với các những cho trong để là được về theo tại từ đến nhằm gắn hoặc cùng như"
+    " hay mà thì do bởi khi nếu trên dưới vào ra qua".split()
+)
+_CLOSED_END_RE = re.compile(r"[.;:!?…”\")\]»]\s*$")
+# Share of lines continued by a lower-case line above which a text is hard-wrapped.
+HARD_WRAP_SHARE = 0.08
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive source lines read as one paragraph (wraps and page breaks joined)."""
+
+    lines: tuple[Line, ...]
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def clean(self) -> str:
+        return " ".join(line.clean for line in self.lines if line.clean)
+
+
+def _starts_lower(clean: str) -> bool:
+    first = next((c for c in clean if c.isalnum()), "")
+    return first.islower()
+
+
+def wrap_mode(lines: tuple[Line, ...] | list[Line]) -> str:
+    """ "lines" (a line is a paragraph), "blocks" (hard-wrapped, paragraphs separated by
+    blank lines: Markdown from web pages) or "wrapped" (hard-wrapped, no blank lines
+    between paragraphs: PDF text layers)."""
+    content = [ln for ln in lines if not ln.blank]
+    if len(content) < 8:
+        return "lines"
+    runs_on = sum(
+        1
+        for a, b in itertools.pairwise(lines)
+        if not a.blank
+        and not b.blank
+        and _starts_lower(b.clean)
+        and not _CLOSED_END_RE.search(a.clean)
+    )
+    if runs_on < HARD_WRAP_SHARE * len(content):
+        return "lines"
+    blanks = sum(1 for ln in lines if ln.blank)
+    return "blocks" if blanks >= 0.3 * len(content) else "wrapped"
+
+
+def _open_bold(prev: Paragraph) -> bool:
+    return "\n".join(ln.raw for ln in prev.lines).count("**") % 2 == 1
+
+
+def _continues(prev: Paragraph, line: Line, mode: str, blank_before: bool) -> bool:
+    """True when ``line`` continues ``prev``."""
+    text = prev.clean
+    if not text:
+        return False
+    if not blank_before and (is_bare_marker(text) or _open_bold(prev)):
+        # "I." / "1." / "Điều 5." alone, or "**Điều 1. Phông lưu trữ Đảng Cộng" … "sản**".
+        return True
+    if marker_kind(line.clean) is not None:
+        return False
+    if mode == "blocks":
+        return not blank_before  # a blank line ends a paragraph, nothing else does
+    last_word = text.split()[-1].lower()
+    open_end = text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
+    closed = _CLOSED_END_RE.search(text) is not None and not text.endswith("..")
+    if closed:
+        return False
+    if marker_kind(text) in HEADING_KINDS:
+        # A heading ("Điều 3. Hình thức xử phạt", "6. Sở Y tế") goes on only when cut
+        # mid-phrase; an upper-case next line is the start of its body.
+        bold_heading = prev.lines[-1].raw.strip().endswith("**")
+        return not bold_heading and (_starts_lower(line.clean) or open_end)
+    if mode == "wrapped" and not blank_before:
+        return True
+    # One line per paragraph: only a page break splits one (lower-case or open end).
+    return _starts_lower(line.clean) or open_end
+
+
+def paragraphs(lines: tuple[Line, ...], *, one_line_each: bool = False) -> list[Paragraph]:
+    """Group body lines into paragraphs. ``one_line_each`` for sources whose lines are
+    the author's own paragraphs (Word)."""
+    mode = "lines" if one_line_each else wrap_mode(lines)
+    out: list[Paragraph] = []
+    blank_before = False
+    for line in lines:
+        if line.blank or NOISE_LINE_RE.match(line.clean):
+            blank_before = blank_before or line.blank
+            continue
+        if out and _continues(out[-1], line, mode, blank_before):
+            out[-1] = Paragraph((*out[-1].lines, line))
+        else:
+            out.append(Paragraph((line,)))
+        blank_before = False
+    return out
