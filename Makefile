@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup model lint check-corpus clean browser-deps
+.PHONY: run test setup model lint check-corpus clean browser-deps office-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,11 @@ lint: setup
 	$(BIN)/ruff format --check assistant tests app.py
 	$(BIN)/mypy assistant
 
-test: model lint browser-deps
+test: model lint browser-deps office-tools
 	$(BIN)/assistant corpus check
 	$(BIN)/python -m pytest
 
-run: model
+run: model office-tools
 	$(BIN)/streamlit run app.py --server.headless true
 
 # The browser test drives Debian's chromium through the playwright package (never
@@ -43,6 +43,19 @@ browser-deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		( $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ) \
 		|| { [ "$${CI:-}" = true ] && exit 1; echo "Không cài được chromium: bỏ qua kiểm thử trình duyệt."; }; \
+	fi
+
+# Scanned PDFs are read by Tesseract OCR with its Vietnamese model (pages rendered by
+# poppler's pdftoppm) and old Word .doc files by antiword, all Debian packages. In CI a
+# failed install fails the run; elsewhere those files are skipped with a message naming
+# the package, and everything else works.
+OFFICE_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils antiword
+office-tools:
+	@if ! { command -v tesseract && command -v pdftoppm && command -v antiword \
+		&& tesseract --list-langs 2>&1 | grep -qx vie; } >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		( $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(OFFICE_PACKAGES) ) \
+		|| { [ "$${CI:-}" = true ] && exit 1; echo "Không cài được $(OFFICE_PACKAGES): PDF quét và tệp .doc sẽ bị bỏ qua."; }; \
 	fi
 
 clean:

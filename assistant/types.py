@@ -88,6 +88,7 @@ class Document:
     format: str = "txt"
     body_start: int = 0
     body_end: int = 0
+    ocr: bool = False  # some of the text was read from page images by OCR (a scanned PDF)
 
     @property
     def short_name(self) -> str:

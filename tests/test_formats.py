@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
+import matplotlib
 import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
 
 from assistant.documents.corpus import load_corpus, parse_source
-from assistant.documents.readers import read_source
-from assistant.types import ParsedDocument
+from assistant.documents.readers import read_corpus_files, read_source
+from assistant.documents.readers_tools import ocr_available
+from assistant.errors import ReadError
+from assistant.types import ParsedDocument, SkippedFile
 from tests.builders import make_docx, make_pdf
 from tests.conftest import CORPUS_DIR
 
@@ -54,3 +61,129 @@ def test_broken_files_are_skipped_and_the_rest_load(tmp_path: Path) -> None:
     reasons = {s.source: s.reason for s in corpus.skipped}
     assert set(reasons) == {"empty.txt", "junk.pdf", "bad.docx", "latin1.txt"}
     assert all(reasons.values())
+
+
+# --- formats offices have: scanned PDF (OCR) and old Word .doc ------------------------
+
+
+def needs_tools(*tools: str) -> None:
+    """Skip on a desk without the Debian tools; in CI (where `make test` installs them) fail."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if tools and "tesseract" in tools and not missing and not ocr_available():
+        missing.append("tesseract-ocr-vie")
+    if missing:
+        message = f"cần cài: {', '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+SCAN_LINES = [
+    "CHÍNH PHỦ",
+    "Số: 12/2025/NĐ-CP",
+    "NGHỊ ĐỊNH",
+    "Điều 1. Phạm vi điều chỉnh",
+    "Nghị định này quy định xử phạt vi phạm hành chính",
+    "trong lĩnh vực an ninh, trật tự, an toàn xã hội.",
+]
+
+
+def make_scanned_pdf(lines: list[str], path: Path) -> Path:
+    """A page photo: the lines drawn into a grey image, saved as a PDF with no text layer."""
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    font = ImageFont.truetype(str(ttf), 40)
+    image = Image.new("L", (2480, 200 + 80 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((150, 100 + 80 * i), line, font=font, fill=0)
+    image.save(path, "PDF", resolution=300)
+    return path
+
+
+def test_scanned_pdf_is_read_by_ocr_and_marked(tmp_path: Path) -> None:
+    needs_tools("tesseract", "pdftoppm")
+    path = make_scanned_pdf(SCAN_LINES, tmp_path / "scan.pdf")
+    assert not "".join(p.extract_text() for p in PdfReader(path).pages).strip()
+
+    source = read_source(path)
+
+    assert source.ocr and source.format == "pdf"
+    words = " ".join(source.text.split())
+    for key in ("NGHỊ ĐỊNH", "Điều 1. Phạm vi điều chỉnh", "xử phạt vi phạm hành chính"):
+        assert key in words
+    parsed = parse_source(source)
+    assert parsed.document.ocr
+    assert parsed.document.doc_number == "12/2025/NĐ-CP"
+    for chunk in parsed.chunks:  # quotes index the OCR text like any other text
+        assert parsed.document.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_scanned_page_among_text_pages_is_read_in_place(tmp_path: Path) -> None:
+    needs_tools("tesseract", "pdftoppm")
+    writer = PdfWriter()
+    writer.append(make_pdf(["Trang một: Ủy ban nhân dân tỉnh"], tmp_path / "text.pdf"))
+    writer.append(make_scanned_pdf(SCAN_LINES[3:5], tmp_path / "scan.pdf"))
+    writer.write(tmp_path / "mixed.pdf")
+
+    source = read_source(tmp_path / "mixed.pdf")
+
+    assert source.ocr
+    first, second = source.text.split("\n", 1)
+    assert "Ủy ban nhân dân tỉnh" in first
+    assert "Phạm vi điều chỉnh" in second
+
+
+def test_text_pdf_is_not_marked_ocr(tmp_path: Path) -> None:
+    source = read_source(make_pdf(["Điều 1. Phạm vi điều chỉnh"], tmp_path / "a.pdf"))
+    assert not source.ocr
+    assert not parse_source(source).document.ocr
+
+
+_NO_ANTIWORD = "cần cài gói antiword để đọc tệp Word cũ (.doc) (missing Debian package antiword)"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_doc_without_antiword_names_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("assistant.documents.readers_tools.shutil.which", lambda _: None)
+    (tmp_path / "cu.doc").write_bytes(_OLE + bytes(4096))
+    with pytest.raises(ReadError) as info:
+        read_source(tmp_path / "cu.doc")
+    assert info.value.reason == _NO_ANTIWORD
+    # The corpus loader skips it with that reason and loads the rest.
+    (tmp_path / "a.txt").write_text("Điều 1. Phạm vi điều chỉnh", encoding="utf-8")
+    texts, skipped = read_corpus_files(tmp_path)
+    assert [t.source for t in texts] == ["a.txt"]
+    assert skipped == [SkippedFile("cu.doc", _NO_ANTIWORD)]
+
+
+DOC_CASES = [
+    ("hong.doc", _OLE + bytes(4096), "tệp .doc bị hỏng hoặc không phải tệp Word (corrupted .doc: "),
+    ("rac.doc", bytes(range(1, 256)) * 8, "tệp .doc bị hỏng (corrupted .doc: not a Word 97-2003 file)"),
+    ("rtf.doc", rb"{\rtf1\ansi Ke hoach}", "tệp .doc thực chất là RTF, hãy lưu lại dạng .docx"),
+    ("mht.doc", b"MIME-Version: 1.0\r\n", "tệp .doc thực chất là trang web MHT"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), DOC_CASES, ids=[c[0] for c in DOC_CASES])
+def test_doc_that_cannot_be_read_says_why(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    if name == "hong.doc":
+        needs_tools("antiword")
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(ReadError) as info:
+        read_source(tmp_path / name)
+    assert info.value.reason.startswith(reason)
+
+
+def test_doc_that_is_really_a_docx_or_a_web_page_is_read_as_such(tmp_path: Path) -> None:
+    make_docx(["KẾ HOẠCH", "1. Sở Y tế"], tmp_path / "moi.docx").rename(tmp_path / "moi.doc")
+    (tmp_path / "web.doc").write_text(
+        "<html><body><p>KẾ HOẠCH</p><p>1. Sở Y tế</p></body></html>", encoding="utf-8"
+    )
+    for name in ("moi.doc", "web.doc"):
+        source = read_source(tmp_path / name)
+        assert source.format == "doc"
+        assert source.text == "KẾ HOẠCH\n1. Sở Y tế"

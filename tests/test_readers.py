@@ -43,7 +43,7 @@ def collapse_spaces(text: str) -> list[str]:
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".docx", ".pdf", ".html", ".htm"} == SUPPORTED_SUFFIXES
+    assert {".txt", ".md", ".docx", ".doc", ".pdf", ".html", ".htm"} == SUPPORTED_SUFFIXES
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
@@ -300,16 +300,26 @@ def test_pdf_with_only_an_owner_password_opens(tmp_path: Path) -> None:
     assert collapse_spaces(read_source(restricted).text) == PDF_LINES
 
 
-def test_pdf_without_text_is_reported_as_scanned(tmp_path: Path) -> None:
+def test_pdf_without_any_text_even_by_ocr_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pdf = canvas.Canvas(str(tmp_path / "scan.pdf"))
-    pdf.rect(50, 50, 400, 600, fill=1)  # a page image stands in for a scan
+    pdf.rect(50, 50, 400, 600, fill=1)  # a page image with no words on it
     pdf.save()
+    # Without the OCR tools, the reason names the packages to install.
+    monkeypatch.setattr("assistant.documents.readers_tools.shutil.which", lambda _: None)
     with pytest.raises(ReadError) as info:
         read_source(tmp_path / "scan.pdf")
-    assert (
-        info.value.reason
-        == "PDF không có lớp chữ, có thể là bản quét (no text layer; scanned PDF?)"
+    assert info.value.reason == (
+        "PDF không có lớp chữ (bản quét): cần cài gói tesseract-ocr và tesseract-ocr-vie "
+        "để đọc PDF quét bằng OCR (missing Debian package tesseract-ocr và tesseract-ocr-vie)"
     )
+    monkeypatch.undo()
+    # With them (tests/test_formats.py covers OCR itself), a page without words has no text.
+    monkeypatch.setattr("assistant.documents.readers_office.ocr_pdf_pages", lambda d, n, p: {})
+    with pytest.raises(ReadError) as info:
+        read_source(tmp_path / "scan.pdf")
+    assert info.value.reason == "PDF không có chữ, kể cả khi nhận dạng OCR (no text, even by OCR)"
 
 
 # --- .html ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -64,7 +65,12 @@ class Corpus:
 
 
 def parse_source(source: SourceText) -> ParsedDocument:
-    return parse_text(source.source, source.text, source.format)
+    parsed = parse_text(source.source, source.text, source.format)
+    if source.ocr:  # spans index the OCR text as any text; readers and UI may say it is OCR
+        parsed = dataclasses.replace(
+            parsed, document=dataclasses.replace(parsed.document, ocr=True)
+        )
+    return parsed
 
 
 def load_corpus(folder: Path, *, max_bytes: int = 20 * 1024 * 1024) -> Corpus:

@@ -1,8 +1,9 @@
-"""Turn a user's file (.txt .md .docx .pdf .html) into source text, or say clearly why not.
+"""Turn a user's file (.txt .md .docx .doc .pdf .html) into source text, or say clearly why not.
 
 ``SourceText.text`` is the string every later character span indexes, so readers
 never tidy plain text: a .txt/.md file comes back exactly as written, apart from
-a dropped UTF-8 BOM, newlines unified to "\\n" and NFC normalisation.
+a dropped UTF-8 BOM, newlines unified to "\\n" and NFC normalisation. A scanned PDF is read by OCR and an old ``.doc`` by antiword
+(``readers_tools``); ``SourceText.ocr`` says the text was read from page images.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from assistant.documents.readers_office import read_docx, read_pdf
 from assistant.documents.readers_text import describe_error, read_plain
+from assistant.documents.readers_tools import read_doc
 from assistant.documents.readers_web import read_html
 from assistant.errors import ReadError
 from assistant.types import SkippedFile
@@ -30,13 +32,15 @@ class SourceText:
 
     source: str  # file name
     text: str  # NFC-normalised text; all later character spans index this string
-    format: str  # "txt", "md", "docx", "pdf", "html"
+    format: str  # "txt", "md", "docx", "doc", "pdf", "html"
+    ocr: bool = False  # some or all of the text was read from page images by OCR
 
 
 _FORMATS = {
     ".txt": "txt",
     ".md": "md",
     ".docx": "docx",
+    ".doc": "doc",
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
@@ -67,10 +71,11 @@ def read_source(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
         raise ReadError(name, f"không mở được tệp (cannot open file: {exc.strerror})") from exc
     if len(data) > max_bytes:  # the file grew after stat()
         raise ReadError(name, f"tệp quá lớn: {_sizes(len(data), max_bytes)} (file too large)")
-    text = unicodedata.normalize("NFC", _READERS[fmt](data, name))
+    raw, ocr = _READERS[fmt](data, name)
+    text = unicodedata.normalize("NFC", raw)
     if not text.strip():
         raise ReadError(name, _NO_TEXT)
-    return SourceText(source=name, text=text, format=fmt)
+    return SourceText(source=name, text=text, format=fmt, ocr=ocr)
 
 
 def read_corpus_files(
@@ -108,12 +113,21 @@ def read_corpus_files(
     return texts, skipped
 
 
-_READERS: dict[str, Callable[[bytes, str], str]] = {
-    "txt": read_plain,
-    "md": read_plain,
-    "docx": read_docx,
+def _text_only(reader: Callable[[bytes, str], str]) -> Callable[[bytes, str], tuple[str, bool]]:
+    return lambda data, name: (reader(data, name), False)
+
+
+def _read_doc(data: bytes, name: str) -> str:
+    return read_doc(data, name, as_docx=read_docx, as_html=read_html)
+
+
+_READERS: dict[str, Callable[[bytes, str], tuple[str, bool]]] = {
+    "txt": _text_only(read_plain),
+    "md": _text_only(read_plain),
+    "docx": _text_only(read_docx),
+    "doc": _text_only(_read_doc),
     "pdf": read_pdf,
-    "html": read_html,
+    "html": _text_only(read_html),
 }
 
 

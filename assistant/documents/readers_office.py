@@ -1,9 +1,12 @@
-"""Word (.docx) and PDF files as text: body text in document order, list numbers included."""
+"""Word (.docx) and PDF files as text: body text in document order, list numbers included;
+scanned PDF pages through OCR (``readers_tools``)."""
 
 from __future__ import annotations
 
 import io
+import logging
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from typing import cast
@@ -19,7 +22,15 @@ from pypdf import PasswordType
 from pypdf.errors import DependencyError
 
 from assistant.documents.readers_text import describe_error
+from assistant.documents.readers_tools import (
+    antiword_text,
+    missing_tool,
+    ocr_available,
+    ocr_pdf_pages,
+)
 from assistant.errors import ReadError
+
+logger = logging.getLogger("assistant.documents.readers")
 
 # --- .docx ---------------------------------------------------------------------
 
@@ -30,6 +41,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def read_docx(data: bytes, name: str) -> str:
     """Body text of a .docx, one paragraph or table row a line (see ``_DocxBody``)."""
     if data.startswith(_OLE_MAGIC):
+        # An old .doc renamed .docx reads through antiword; an encrypted .docx does not.
+        if shutil.which("antiword") is not None:
+            try:
+                return antiword_text(data, name)
+            except ReadError:
+                pass
         raise ReadError(
             name, "tệp .docx có mật khẩu hoặc là tệp .doc cũ (password-protected or legacy .doc)"
         )
@@ -300,8 +317,13 @@ def _int(value: str | None, default: int) -> int:
 # --- .pdf ------------------------------------------------------------------------
 
 
-def read_pdf(data: bytes, name: str) -> str:
-    """The text layer of every page, pages joined by "\\n"; a scan without one is refused."""
+def read_pdf(data: bytes, name: str) -> tuple[str, bool]:
+    """The text layer of every page, pages joined by "\\n", and whether OCR read any of it.
+
+    A page without a text layer (a scan) is read by OCR (see ``readers_tools``); a PDF
+    that is all scan needs the OCR tools, one with a few scanned pages among text pages
+    keeps its text layer when they are missing.
+    """
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         # Many official PDFs carry only an owner password (no printing or copying) and open
@@ -315,9 +337,25 @@ def read_pdf(data: bytes, name: str) -> str:
         raise ReadError(name, f"thiếu thư viện để đọc PDF này (missing dependency: {exc})") from exc
     except Exception as exc:  # pypdf raises many types on damaged files; partial text would mislead
         raise ReadError(name, f"tệp .pdf bị hỏng (corrupted .pdf: {describe_error(exc)})") from exc
+    scanned = [number for number, text in enumerate(pages, 1) if not text.strip()]
+    ocr = False
+    if scanned and (len(scanned) == len(pages) or ocr_available()):
+        try:
+            read = ocr_pdf_pages(data, name, scanned)
+        except ReadError as exc:
+            if len(scanned) == len(pages):
+                raise ReadError(name, f"PDF không có lớp chữ (bản quét): {exc.reason}") from exc
+            logger.warning("%s: bỏ qua %d trang quét: %s", name, len(scanned), exc.reason)
+            read = {}
+        for number, text in read.items():
+            if text.strip():
+                pages[number - 1], ocr = text, True
+    elif scanned:
+        logger.warning(
+            "%s: %d trang không có lớp chữ; %s", name, len(scanned),
+            missing_tool("tesseract-ocr và tesseract-ocr-vie", "đọc các trang quét"),
+        )  # fmt: skip
     text = "\n".join(pages)
     if not text.strip():
-        raise ReadError(
-            name, "PDF không có lớp chữ, có thể là bản quét (no text layer; scanned PDF?)"
-        )
-    return text
+        raise ReadError(name, "PDF không có chữ, kể cả khi nhận dạng OCR (no text, even by OCR)")
+    return text, ocr
