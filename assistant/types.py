@@ -68,6 +68,10 @@ class CopyStamp:
     end: int
 
 
+# Laws are cited with their name before the number: "Luật An ninh mạng số 24/2018/QH14".
+NAMED_TYPES = frozenset({"Luật", "Bộ luật", "Pháp lệnh"})
+
+
 @dataclass(frozen=True)
 class Document:
     """One source file with the metadata a Vietnamese official cites it by."""
@@ -94,6 +98,8 @@ class Document:
     def short_name(self) -> str:
         """ "Kế hoạch số 164/KH-UBND" or, without a số hiệu, the type and title."""
         if self.doc_number:
+            if self.doc_type in NAMED_TYPES and self.title:
+                return f"{self.doc_type} {self.title} số {self.doc_number}"
             return f"{self.doc_type} số {self.doc_number}"
         return f"{self.doc_type}: {self.title}" if self.title else self.doc_type
 

@@ -26,7 +26,7 @@ from assistant.documents.layout import NOISE_LINE_RE, Line
 
 _OPEN_END_WORDS = frozenset(
     "của và với các những cho trong để là được về theo tại từ đến nhằm gắn hoặc cùng như"
-    " hay mà thì do bởi khi nếu trên dưới vào ra qua".split()
+    " hay mà thì do bởi khi nếu trên dưới vào ra qua số ngày tháng".split()
 )
 _CLOSED_END_RE = re.compile(r"[.;:!?…”\")\]»]\s*$")
 # Share of lines continued by a lower-case line above which a text is hard-wrapped.
@@ -74,8 +74,14 @@ def wrap_mode(lines: tuple[Line, ...] | list[Line]) -> str:
     )
     if runs_on < HARD_WRAP_SHARE * len(content):
         return "lines"
-    blanks = sum(1 for ln in lines if ln.blank)
-    return "blocks" if blanks >= 0.3 * len(content) else "wrapped"
+    # Where a sentence ends at a line end, does a blank line follow? Markdown from web
+    # pages: nearly always; PDF text: almost never.
+    ends = gaps = 0
+    for a, b in itertools.pairwise(lines):
+        if not a.blank and _CLOSED_END_RE.search(a.clean) and not is_bare_marker(a.clean):
+            ends += 1
+            gaps += b.blank
+    return "blocks" if ends and gaps >= 0.6 * ends else "wrapped"
 
 
 def _open_bold(prev: Paragraph) -> bool:
@@ -92,10 +98,12 @@ def _continues(prev: Paragraph, line: Line, mode: str, blank_before: bool) -> bo
         return True
     if marker_kind(line.clean) is not None:
         return False
-    if mode == "blocks":
-        return not blank_before  # a blank line ends a paragraph, nothing else does
     last_word = text.split()[-1].lower()
     open_end = text.endswith((",", "-", "–")) or last_word in _OPEN_END_WORDS
+    if mode == "blocks":
+        # A blank line ends a paragraph, unless the words before it cannot end one
+        # ("… theo quy định tại" / "Nghị định số 31/2021/NĐ-CP …").
+        return not blank_before or (open_end and not _CLOSED_END_RE.search(text))
     closed = _CLOSED_END_RE.search(text) is not None and not text.endswith("..")
     if closed:
         return False

@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from assistant.documents.blocks import paragraphs
+from assistant.documents.grammar import cite
 from assistant.documents.layout import split_lines
 from assistant.documents.structure import INFERRED_NOTE, RANKS
 from assistant.types import Chunk, Clause, Document
@@ -28,9 +29,19 @@ def _display_heading(clause: Clause, text: str) -> str:
     if clause.inferred:
         return f"Mục {clause.number} ({INFERRED_NOTE})"
     if clause.heading:
+        if clause.kind in ("phan", "chuong", "dieu", "tieu_muc_luat") or (
+            clause.kind == "muc" and (clause.number or "").isdigit()
+        ):
+            return f"{cite(clause.kind, clause.number or '?')}. {clause.heading}"
         return f"{clause.number}. {clause.heading}"
     first = clean_span(text[clause.start : clause.end]).split("\n", 1)[0]
     return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+def cited_name(clause: Clause, document: Document) -> str:
+    """The document a clause is cited by: its own source for an article of a
+    codification ("Nghị định số 93/2019/NĐ-CP ngày 25/11/2019 của Chính phủ"), else the file's."""
+    return clause.cited_in.citation_name if clause.cited_in else document.citation_name
 
 
 def chunk_id(doc_id: str, path: tuple[str, ...], clean_text: str) -> str:
@@ -45,6 +56,8 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
     def emit(
         clause: Clause, breadcrumb: tuple[str, ...], enclosing: Clause | None, inferred: bool
     ) -> None:
+        if clause.kind == "note":
+            return  # provenance ("(Điều 1 Nghị định số …)"), carried by the label instead
         span_text = text[clause.start : clause.end]
         clean = clean_span(span_text)
         if not clean:
@@ -57,7 +70,7 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
                 source=document.source,
                 clause_path=clause.path,
                 clause_label=clause.label,
-                label=f"{clause.label} {document.citation_name}",
+                label=f"{clause.label} {cited_name(clause, document)}",
                 breadcrumb=breadcrumb,
                 text=span_text,
                 clean_text=clean,
@@ -67,7 +80,9 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
                 clause_end=whole.end,
                 inferred=inferred,
                 metadata={
-                    "doc_number": document.doc_number,
+                    "doc_number": clause.cited_in.number
+                    if clause.cited_in
+                    else document.doc_number,
                     "doc_type": document.doc_type,
                     "issuer": document.issuer,
                     "date": document.date.isoformat() if document.date else None,

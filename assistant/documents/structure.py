@@ -98,15 +98,12 @@ def _as_int(number: str | None) -> int | None:
 def _takes_title(node: _Node, para: Paragraph) -> bool:
     """ "Chương I" then "NHỮNG QUY ĐỊNH CHUNG" on its own line: the chapter's title."""
     text = strip_markup(para.clean)
-    return (
-        BY_KIND.get(node.kind) is not None
-        and BY_KIND[node.kind].container
-        and not node.heading
-        and not node.children
-        and node.title_para is None
-        and (is_upper_line(text) or not _SENTENCE_END_RE.search(text))
-        and len(text) <= 250
-    )
+    if BY_KIND.get(node.kind) is None or not BY_KIND[node.kind].container or node.children:
+        return False
+    if node.heading:
+        # A long title wrapped over two upper-case lines: "… HÌNH THỨC XỬ PHẠT" / "VÀ BIỆN PHÁP …".
+        return is_upper_line(text) and len(text) <= 250
+    return (is_upper_line(text) or not _SENTENCE_END_RE.search(text)) and len(text) <= 250
 
 
 def build_tree(paras: list[Paragraph]) -> list[_Node]:
@@ -127,8 +124,9 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             stack[-1].children.append(node)
             stack.append(node)
         elif stack[-1] is not root and _takes_title(stack[-1], para):
-            stack[-1].heading = para.clean
-            stack[-1].title_para = para
+            node = stack[-1]
+            node.heading = f"{node.heading} {para.clean}" if node.heading else para.clean
+            node.title_para = para
         else:
             parent = stack[-1]
             if parent is root:
@@ -191,7 +189,7 @@ def _mark_sources(root: _Node) -> None:
     for node in _walk(root):
         if node.kind != "dieu":
             continue
-        for child in node.children:
+        for child in _walk(node)[1:]:
             if child.kind != "paragraph" or child.para is None:
                 continue
             text = strip_markup(child.para.clean)
@@ -267,6 +265,9 @@ def _join_label(own: str, node: _Node, parent_label: str, parent: _Node | None) 
         and node.number.startswith(parent.number + ".")
     ):
         parent_label = parent_label.split(" ", 2)[2] if parent_label.count(" ") >= 2 else ""
+    # "điểm a khoản 1.1 Mục II": under a decimal item a letter is a điểm of that item.
+    if node.kind == "diem" and parent.kind == "tieu_muc" and parent_label.startswith("điểm "):
+        parent_label = "khoản " + parent_label.removeprefix("điểm ")
     return f"{own} {parent_label}".strip()
 
 
