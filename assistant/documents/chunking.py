@@ -93,6 +93,10 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
 
     def visit(clause: Clause, breadcrumb: tuple[str, ...], inferred: bool) -> None:
         inferred = inferred or clause.inferred
+        if clause.kind == "attachment":
+            for child in clause.children:
+                visit(child, (*breadcrumb, clause.heading or clause.label), inferred)
+            return
         if clause.kind not in RANKS:
             emit(clause, breadcrumb, None, inferred)
             return

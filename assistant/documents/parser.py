@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from assistant.documents import metadata as meta
+from assistant.documents.attachments import attachment_clauses
 from assistant.documents.blocks import paragraphs
 from assistant.documents.chunking import make_chunks, slug
 from assistant.documents.layout import DATELINE_RE, analyse, is_upper_line, type_name_of
@@ -86,7 +87,9 @@ def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
         body_start=body_start,
         body_end=body_end,
     )
-    outline = parse_clauses(paragraphs(layout.body))
+    one_line_each = fmt == "docx"  # Word paragraphs are the author's own
+    outline = parse_clauses(paragraphs(layout.body, one_line_each=one_line_each))
+    outline += attachment_clauses(layout.tail, one_line_each=one_line_each)
     return ParsedDocument(document, outline, make_chunks(document, outline))
 
 

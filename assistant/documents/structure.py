@@ -310,8 +310,10 @@ def freeze(
             own = f"{own} phần mở đầu"
         if BY_KIND.get(node.kind) is not None and BY_KIND[node.kind].anchor:
             label = f"{own} {outer_label}".strip()  # "Điều 10", never "Điều 10 Chương II"
+        elif parent is None:
+            label = f"{own} {outer_label}".strip()
         else:
-            label = _join_label(own, node, parent_label or outer_label, parent)
+            label = _join_label(own, node, parent_label, parent)
         path = (*parent_path, path_part)
         heading = strip_markup(node.heading) if node.heading else None
         node_cited = node.cited_in or cited_in
@@ -351,5 +353,7 @@ def freeze(
     return tuple(out)
 
 
-def parse_clauses(body_paragraphs: list[Paragraph], outer_label: str = "") -> tuple[Clause, ...]:
-    return freeze(build_tree(body_paragraphs), outer_label=outer_label)
+def parse_clauses(
+    body_paragraphs: list[Paragraph], outer_label: str = "", path_prefix: tuple[str, ...] = ()
+) -> tuple[Clause, ...]:
+    return freeze(build_tree(body_paragraphs), parent_path=path_prefix, outer_label=outer_label)
