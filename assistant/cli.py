@@ -330,7 +330,18 @@ def _ask_jsonl(engine: Engine, path: str) -> None:
 @app.command("eval")
 def eval_command(
     gold_set: Annotated[
-        Path | None, typer.Option("--set", help="Bộ câu hỏi vàng (mặc định: eval/gold/dev.jsonl).")
+        Path | None,
+        typer.Option(
+            "--set", "--gold-set", help="Bộ câu hỏi vàng (mặc định: eval/gold/dev.jsonl)."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus",
+            help="Thư mục văn bản khác (ví dụ ../shared/documents/dev); chỉ mục riêng, "
+            "không ghi đè chỉ mục của ứng dụng.",
+        ),
     ] = None,
     predictions: Annotated[
         Path | None,
@@ -347,11 +358,16 @@ def eval_command(
         typer.Option("--gate", help="So với eval/thresholds.json; mã thoát 1 nếu dưới ngưỡng."),
     ] = False,
 ) -> None:
-    """Đánh giá: truy hồi, trích dẫn, câu trả lời; ghi eval.md, eval.json, eval.png."""
+    """Đánh giá: truy hồi, trích dẫn, câu trả lời; ghi eval.md, eval.json, eval.png
+    (eval-<tên bộ>.* cho bộ câu hỏi khác dev.jsonl)."""
     from assistant.evaluation import runner as evaluation
 
     command = " ".join(["assistant", *sys.argv[1:]])
     settings = Settings(embedding_model=model) if model else Settings()
+    if corpus is not None:
+        if not corpus.is_dir():
+            _fail(f"Không tìm thấy thư mục văn bản: {corpus}")
+        settings = evaluation.for_corpus(settings, corpus)
     gold_path = gold_set or evaluation.DEFAULT_SET
     try:
         if predictions is not None:
@@ -365,7 +381,8 @@ def eval_command(
             )
     except (AssistantError, OSError, ValueError) as exc:
         _fail(str(exc))
-    for path in evaluation.write_report(run, out or evaluation.DEFAULT_OUT):
+    stem = evaluation.report_stem(gold_path)
+    for path in evaluation.write_report(run, out or evaluation.DEFAULT_OUT, stem):
         console.print(f"Đã ghi {path}")
     if use_gate:
         problems = evaluation.gate(run.summary, evaluation.load_thresholds())

@@ -11,6 +11,7 @@ import numpy as np
 from assistant.evaluation import metrics as m
 from assistant.evaluation.scoring import (
     ANSWER_METRICS,
+    DOCUMENT_METRICS,
     LATENCY_METRICS,
     RETRIEVAL_METRICS,
     EvalRun,
@@ -30,6 +31,14 @@ DEFINITIONS = f"""\
 - **nDCG@5**: binary gain for a result that matches a gold clause not matched higher up,
   discounted by log2(rank + 1), divided by the ideal value for min(gold clauses, 5).
 - **Document@3**: a top-3 result comes from a document holding a gold clause.
+- **Source@3**: a top-3 result (for the full system: its first three cited clauses) comes
+  from a file holding the item's evidence; every answerable item counts, metadata included.
+- **Article hit**: some citation (for the search systems: one of the top 3 chunks) is of the
+  gold document and its label names the gold clause's Điều (in an administrative document,
+  its Mục) and, when the gold clause names one, its khoản ("2.2" lies in khoản 2). The
+  textbook pipeline's windows have no labels: it hits when one of its top 3 windows contains
+  an evidence quote of the item. Items whose gold clauses name no Điều or Mục are left
+  out.
 - **Citation recall** (ALCE): share of fact statements supported by their cited quotes.
   A statement's claim is its text between “ ”, or, when it quotes nothing, the whole
   statement minus [n] markers, list dash and its citations' labels. The claim is
@@ -59,6 +68,8 @@ _LABELS = {
     "mrr": "MRR",
     "ndcg_at_5": "nDCG@5",
     "document_at_3": "Doc@3",
+    "source_at_3": "Src@3",
+    "article_hit": "article hit",
     "fact_recall": "fact recall",
     "citation_recall": "cit. recall",
     "citation_precision": "cit. precision",
@@ -124,6 +135,22 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
         lines.append(
             "`n` counts every question; retrieval scores average over the questions with gold clauses."
         )
+    located = [s for s in systems if summary[s].get("source_at_3") is not None]
+    if located:
+        names = ("items", *DOCUMENT_METRICS)
+        lines += ["", "## Right document, right article", ""]
+        lines += _table(
+            ["system", *(_LABELS[n] for n in names)],
+            [
+                [SYSTEM_NAMES.get(s, s), *(_cell(n, summary[s].get(n)) for n in names)]
+                for s in located
+            ],
+        )
+        lines += [
+            "",
+            "Article hit of the textbook pipeline: a top-3 window contains an evidence quote "
+            "(its windows carry no clause labels).",
+        ]
     answers = [s for s in systems if summary[s].get("fact_recall") is not None]
     if answers:
         names = (*ANSWER_METRICS, *LATENCY_METRICS)
@@ -162,6 +189,20 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
                 row.append(_cell(n, categories[s][category].get(n)))
         rows.append(row)
     lines += _table(header, rows)
+    if located:
+        lines += ["", "Right document and article, by category:", ""]
+        pairs = [(s, n) for n in DOCUMENT_METRICS for s in located]
+        lines += _table(
+            ["category", "n", *(f"{_LABELS[n]} · {s}" for s, n in pairs)],
+            [
+                [
+                    category,
+                    _cell("items", any_system[category].get("items")),
+                    *(_cell(n, categories[s][category].get(n)) for s, n in pairs),
+                ]
+                for category in any_system
+            ],
+        )
     if run.failures:
         lines += ["", "## Unsupported statements (examples)", ""]
         for f in _examples(run.failures, 6):
@@ -208,7 +249,13 @@ def render_chart(run: EvalRun, path: Path) -> None:
     summary = run.summary
     names = [
         n
-        for n in (*RETRIEVAL_METRICS, "fact_recall", "citation_recall", "citation_precision")
+        for n in (
+            *RETRIEVAL_METRICS,
+            *DOCUMENT_METRICS,
+            "fact_recall",
+            "citation_recall",
+            "citation_precision",
+        )
         if any(summary[s].get(n) is not None for s in summary)
     ]
     systems = list(summary)
@@ -238,10 +285,10 @@ THRESHOLDS_NOTE = (
 )
 
 
-def write_report(run: EvalRun, out_dir: Path) -> list[Path]:
-    """eval.md, eval.json and eval.png in ``out_dir``."""
+def write_report(run: EvalRun, out_dir: Path, stem: str = "eval") -> list[Path]:
+    """``stem``.md, .json and .png in ``out_dir`` (eval-documents.* for documents.jsonl)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    md, js, png = out_dir / "eval.md", out_dir / "eval.json", out_dir / "eval.png"
+    md, js, png = (out_dir / f"{stem}{ext}" for ext in (".md", ".json", ".png"))
     md.write_text(render_markdown(run, THRESHOLDS_NOTE), encoding="utf-8")
     payload = run.as_json()
     payload["failures"] = [

@@ -9,6 +9,7 @@ output instead (answer metrics only). Metric definitions live in ``eval_metrics`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -21,8 +22,9 @@ from assistant.answering.engine import open_engine
 from assistant.answering.llm import LLMConfig
 from assistant.documents.corpus import load_corpus
 from assistant.evaluation import metrics as m
+from assistant.evaluation.articles import CitedClause, article_hit, source_at_3
 from assistant.evaluation.baseline import TextbookPipeline
-from assistant.evaluation.gold import load_gold
+from assistant.evaluation.gold import GoldItem, load_gold
 from assistant.evaluation.report import (
     DEFINITIONS,
     THRESHOLDS_NOTE,
@@ -88,10 +90,12 @@ __all__ = [
     "dense_ranking",
     "evaluate",
     "evaluate_predictions",
+    "for_corpus",
     "gate",
     "load_thresholds",
     "render_chart",
     "render_markdown",
+    "report_stem",
     "resolve_gold",
     "score_answer",
     "score_ranking",
@@ -146,13 +150,25 @@ def evaluate(
         corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
         pipeline = TextbookPipeline.build(corpus, engine.embedder)
     texts = {d.source: d.text for d in engine.index.documents}
+    numbers = {d.doc_id: d.doc_number for d in engine.index.documents}
     chunks = engine.index.chunks
+    position = {c.id: i for i, c in enumerate(chunks)}
     systems = [s for s in RETRIEVAL_SYSTEMS if s != "textbook" or pipeline is not None]
     rows: dict[str, list[ItemScores]] = {s: [] for s in systems}
     failures: list[Failure] = []
 
     def chunk_spans(ids: Sequence[int]) -> list[Span]:
         return [(chunks[i].source, chunks[i].start, chunks[i].end, chunks[i].id) for i in ids]
+
+    def with_articles(scored: ItemScores, ids: Sequence[int], item: GoldItem) -> ItemScores:
+        """Source@3 and article hit of a ranked list of chunks (its top three)."""
+        top = [chunks[i] for i in ids[:3]]
+        cited = [
+            CitedClause(c.source, numbers.get(c.doc_id), (c.clause_label, c.label)) for c in top
+        ]
+        scored.scores["source_at_3"] = source_at_3(item, [c.source for c in top])
+        scored.scores["article_hit"] = article_hit(item, cited)
+        return scored
 
     for number, item in enumerate(items, start=1):
         if number % 20 == 0:
@@ -161,12 +177,12 @@ def evaluate(
         q = item.question
         for system, ranking in (("bm25", bm25_ranking), ("dense", dense_ranking)):
             ids, ms = timed(ranking, engine, q, SEARCH_K)
-            rows[system].append(
-                score_ranking(item, gold, chunk_spans(ids), system=system, latency_ms=ms)
-            )
+            scored = score_ranking(item, gold, chunk_spans(ids), system=system, latency_ms=ms)
+            rows[system].append(with_articles(scored, ids, item))
         hits, ms = timed(engine.searcher.search, q, k=SEARCH_K)
         spans: list[Span] = [(h.chunk.source, h.chunk.start, h.chunk.end, h.chunk.id) for h in hits]
-        rows["hybrid"].append(score_ranking(item, gold, spans, system="hybrid", latency_ms=ms))
+        scored = score_ranking(item, gold, spans, system="hybrid", latency_ms=ms)
+        rows["hybrid"].append(with_articles(scored, [position[h.chunk.id] for h in hits], item))
 
         result, ms = timed(answer, q, [], engine=engine)
         prediction = Prediction.from_json(answer_json(result, item.id))
@@ -174,12 +190,15 @@ def evaluate(
         for c in prediction.citations:
             if c.chunk_id is None or all(c.chunk_id != x[3] for x in cited):
                 cited.append((c.source, c.start, c.end, c.chunk_id))
-        rows["full"].append(
-            merge_scores(
-                score_ranking(item, gold, cited, system="full", latency_ms=ms),
-                score_answer(item, prediction, texts, system="full", failures=failures),
-            )
+        full = merge_scores(
+            score_ranking(item, gold, cited, system="full", latency_ms=ms),
+            score_answer(item, prediction, texts, system="full", failures=failures),
         )
+        full.scores["source_at_3"] = source_at_3(item, [c[0] for c in cited])
+        full.scores["article_hit"] = article_hit(
+            item, [CitedClause(c.source, c.doc_number, c.labels) for c in prediction.citations]
+        )
+        rows["full"].append(full)
         if pipeline is not None:
             rows["textbook"].append(score_textbook(item, gold, pipeline, texts))
     meta = _meta(settings, gold_path, engine.embedder.model_id, command)
@@ -236,6 +255,25 @@ def evaluate_predictions(
         "matched": sum(1 for i in items if i.id in by_key or "q:" + i.question in by_key),
     }
     return EvalRun(meta, {system: rows}, failures)
+
+
+def for_corpus(settings: Settings, corpus_dir: Path) -> Settings:
+    """Settings that read ``corpus_dir`` and keep its index in a folder of its own under the
+    index folder (keyed by the corpus path), so an evaluation never replaces the app's index."""
+    folder = corpus_dir.resolve()
+    key = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:10]
+    index_dir = settings.index_dir / "corpora" / f"{folder.name}-{key}"
+    return settings.model_copy(update={"corpus_dir": folder, "index_dir": index_dir})
+
+
+def report_stem(gold_path: Path) -> str:
+    """The report's file name: "eval" for the dev set (and for sets outside eval/gold/),
+    "eval-documents" for eval/gold/documents.jsonl, so one set's report never replaces
+    another's."""
+    path = gold_path.resolve()
+    if path == DEFAULT_SET.resolve() or path.parent != DEFAULT_SET.resolve().parent:
+        return "eval"
+    return f"eval-{path.stem}"
 
 
 # --- gate -----------------------------------------------------------------------------

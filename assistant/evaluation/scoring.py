@@ -25,6 +25,8 @@ RETRIEVAL_METRICS = (
     "ndcg_at_5",
     "document_at_3",
 )
+# Right file in the top 3 and right article cited (``assistant.evaluation.articles``).
+DOCUMENT_METRICS = ("source_at_3", "article_hit")
 ANSWER_METRICS = (
     "fact_recall",
     "citation_recall",
@@ -51,6 +53,7 @@ class CitedQuote:
     end: int
     chunk_id: str | None = None
     labels: tuple[str, ...] = ()  # clause label, full label, document name: not claims
+    doc_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Prediction:
                     end=int(c.get("end", -1)),
                     chunk_id=c.get("chunk_id"),
                     labels=tuple(str(x) for x in (c.get("label"), c.get("clause"), doc_name) if x),
+                    doc_number=c.get("doc_number"),
                 )
             )
         text = str(row.get("answer") or "")
@@ -297,7 +301,13 @@ def score_ranking(
 def summarise(rows: Sequence[ItemScores]) -> dict[str, float | None]:
     """Means over items for scores; micro-averages for citation counts; abstention P/R/F1."""
     out: dict[str, float | None] = {"items": float(len(rows))}
-    for name in (*RETRIEVAL_METRICS, "fact_recall", "answer_chars", "answer_statements"):
+    for name in (
+        *RETRIEVAL_METRICS,
+        *DOCUMENT_METRICS,
+        "fact_recall",
+        "answer_chars",
+        "answer_statements",
+    ):
         out[name] = m.mean([r.scores.get(name) for r in rows])
 
     def ratio(num: str, den: str) -> float | None:

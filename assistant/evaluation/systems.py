@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.engine import Engine
+from assistant.evaluation.articles import quote_hit, source_at_3
 from assistant.evaluation.baseline import TextbookPipeline
 from assistant.evaluation.gold import GoldItem
 from assistant.evaluation.scoring import (
@@ -72,7 +73,10 @@ def score_textbook(
     textbook: TextbookPipeline,
     texts: dict[str, str],
 ) -> ItemScores:
-    """The textbook pipeline's windows as a ranking, and its top windows as cited quotes."""
+    """The textbook pipeline's windows as a ranking, and its top windows as cited quotes.
+
+    Its windows have no clause labels: its article hit is a top window holding an evidence
+    quote (``articles.quote_hit``)."""
     windows, ms = timed(textbook.search, item.question, k=SEARCH_K)
     spans: list[Span] = [(w.source, w.start, w.end, None) for w in windows]
     ranking = score_ranking(item, gold, spans, system="textbook", latency_ms=ms, by_overlap=True)
@@ -88,4 +92,6 @@ def score_textbook(
         latency_ms=ms,
     )
     answers = score_answer(item, prediction, texts, system="textbook", with_citations=False)
+    ranking.scores["source_at_3"] = source_at_3(item, [w.source for w in top])
+    ranking.scores["article_hit"] = quote_hit(item, [(w.source, w.text) for w in top])
     return merge_scores(ranking, answers)

@@ -1,0 +1,108 @@
+"""Right document and right article (assistant.evaluation.articles), and where eval writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation.articles import (
+    ArticleKey,
+    CitedClause,
+    article_hit,
+    article_key,
+    quote_hit,
+    source_at_3,
+)
+from assistant.evaluation.gold import GoldItem
+from assistant.evaluation.runner import DEFAULT_SET, for_corpus, report_stem
+from assistant.settings import Settings
+
+LUAT = "01_luat.docx"
+CODE = "08_phap-dien.md"
+
+
+def _item(clause: str, doc_number: str = "24/2018/QH14", source: str = LUAT) -> GoldItem:
+    return GoldItem.model_validate(
+        {
+            "id": "doc-001",
+            "question": "?",
+            "category": "figure",
+            "answerable": True,
+            "gold": [{"doc_number": doc_number, "source": source, "clause": clause}],
+            "evidence": [{"source": source, "quote": "chậm nhất là 24 giờ"}],
+            "facts": ["24 giờ"],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("điểm b khoản 2 Điều 26", ArticleKey("Điều 26", "2")),
+        ("khoản 2 Điều 26 Luật An ninh mạng số 24/2018/QH14", ArticleKey("Điều 26", "2")),
+        ("Điều 37", ArticleKey("Điều 37", None)),
+        ("gạch đầu dòng thứ nhất điểm b điểm 2.2 Mục I", ArticleKey("Mục I", "2")),
+        ("điểm b tiểu mục 2.2 Mục I", ArticleKey("Mục I", "2")),
+        ("khoản 6 Mục III Kế hoạch số 164/KH-UBND", ArticleKey("Mục III", "6")),
+        # a codification's own numbering is not the source article
+        ("khoản 2 Điều 36.4.NĐ.14", ArticleKey(None, "2")),
+        ("đoạn 1 phần mở đầu", ArticleKey(None, None)),
+    ],
+)
+def test_article_key(label: str, key: ArticleKey) -> None:
+    assert article_key(label) == key
+
+
+def test_article_hit_needs_the_gold_khoan_and_document() -> None:
+    item = _item("điểm b khoản 2 Điều 26")
+
+    def cite(label: str, number: str | None = "24/2018/QH14", source: str = LUAT) -> CitedClause:
+        return CitedClause(source, number, (label,))
+
+    assert article_hit(item, [cite("khoản 2 Điều 26")]) == 1.0
+    assert article_hit(item, [cite("điểm a khoản 2 Điều 26")]) == 1.0  # same khoản
+    assert article_hit(item, [cite("Điều 26")]) == 0.0  # the khoản is not named
+    assert article_hit(item, [cite("khoản 3 Điều 26")]) == 0.0
+    assert article_hit(item, [cite("khoản 2 Điều 26", "282/2025/NĐ-CP", "03.pdf")]) == 0.0
+    assert article_hit(item, [cite("khoản 1 Điều 5"), cite("khoản 2 Điều 26")]) == 1.0
+    assert article_hit(item, []) == 0.0
+    whole = _item("Điều 37")
+    assert article_hit(whole, [cite("khoản 4 Điều 37")]) == 1.0
+
+
+def test_article_hit_in_a_codification() -> None:
+    item = _item("điểm b khoản 2 Điều 14", "93/2019/NĐ-CP", CODE)
+    by_source = CitedClause(CODE, None, ("khoản 2 Điều 14",))
+    named = CitedClause(CODE, None, ("khoản 2 Điều 14 Nghị định số 93/2019/NĐ-CP",))
+    other = CitedClause(CODE, None, ("khoản 2 Điều 14 Thông tư số 4/2020/TT-BNV",))
+    assert article_hit(item, [by_source]) == 1.0
+    assert article_hit(item, [named]) == 1.0
+    assert article_hit(item, [other]) == 0.0
+
+
+def test_items_without_an_article_are_left_out() -> None:
+    assert article_hit(_item("đoạn kết"), [CitedClause(LUAT, None, ("đoạn kết",))]) is None
+    assert quote_hit(_item("đoạn kết"), [(LUAT, "chậm nhất là 24 giờ")]) is None
+
+
+def test_quote_hit_and_source_at_3() -> None:
+    item = _item("điểm b khoản 2 Điều 26")
+    window = "… xóa bỏ thông tin chậm nhất là 24 giờ kể từ …"
+    assert quote_hit(item, [("x.md", "a"), (LUAT, window)]) == 1.0
+    assert quote_hit(item, [("x", "a"), ("y", "b"), ("z", "c"), (LUAT, window)]) == 0.0
+    assert quote_hit(item, [("x.md", window)]) == 0.0  # the quote, but in another file
+    assert source_at_3(item, ["a", "b", LUAT]) == 1.0
+    assert source_at_3(item, ["a", "b", "c", LUAT]) == 0.0
+
+
+def test_eval_of_another_corpus_keeps_its_own_index(tmp_path: Path) -> None:
+    base = Settings(index_dir=tmp_path / "index")
+    settings = for_corpus(base, tmp_path / "dev")
+    assert settings.corpus_dir == (tmp_path / "dev").resolve()
+    assert settings.index_dir.parent == tmp_path / "index" / "corpora"
+    assert settings.index_dir.name.startswith("dev-")
+    assert for_corpus(base, tmp_path / "other").index_dir != settings.index_dir
+    assert report_stem(DEFAULT_SET) == "eval"
+    assert report_stem(DEFAULT_SET.parent / "documents.jsonl") == "eval-documents"
+    assert report_stem(tmp_path / "small.jsonl") == "eval"
