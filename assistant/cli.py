@@ -385,7 +385,11 @@ def eval_command(
     for path in evaluation.write_report(run, out or evaluation.DEFAULT_OUT, stem):
         console.print(f"Đã ghi {path}")
     if use_gate:
-        problems = evaluation.gate(run.summary, evaluation.load_thresholds())
+        try:
+            thresholds = evaluation.load_thresholds(gold_path=gold_path)
+        except KeyError:
+            _fail(f"eval/thresholds.json không có ngưỡng cho bộ {gold_path.name}")
+        problems = evaluation.gate(run.summary, thresholds)
         if problems:
             console.print("[red]Dưới ngưỡng:[/red]")
             for line in problems:

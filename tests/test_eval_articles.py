@@ -15,7 +15,7 @@ from assistant.evaluation.articles import (
     source_at_3,
 )
 from assistant.evaluation.gold import GoldItem
-from assistant.evaluation.runner import DEFAULT_SET, for_corpus, report_stem
+from assistant.evaluation.runner import DEFAULT_SET, for_corpus, load_thresholds, report_stem
 from assistant.settings import Settings
 
 LUAT = "01_luat.docx"
@@ -106,3 +106,18 @@ def test_eval_of_another_corpus_keeps_its_own_index(tmp_path: Path) -> None:
     assert report_stem(DEFAULT_SET) == "eval"
     assert report_stem(DEFAULT_SET.parent / "documents.jsonl") == "eval-documents"
     assert report_stem(tmp_path / "small.jsonl") == "eval"
+
+
+def test_each_gold_set_has_its_own_minimums(tmp_path: Path) -> None:
+    path = tmp_path / "thresholds.json"
+    path.write_text(
+        '{"minimum": {"full": {"fact_recall": 0.7}},'
+        ' "sets": {"eval-documents": {"minimum": {"full": {"article_hit": 0.5}}}}}',
+        encoding="utf-8",
+    )
+    assert load_thresholds(path) == {"full": {"fact_recall": 0.7}}
+    assert load_thresholds(path, DEFAULT_SET) == {"full": {"fact_recall": 0.7}}
+    documents = DEFAULT_SET.parent / "documents.jsonl"
+    assert load_thresholds(path, documents) == {"full": {"article_hit": 0.5}}
+    with pytest.raises(KeyError):
+        load_thresholds(path, DEFAULT_SET.parent / "other.jsonl")

@@ -279,9 +279,22 @@ def report_stem(gold_path: Path) -> str:
 # --- gate -----------------------------------------------------------------------------
 
 
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict[str, dict[str, float]]:
+def load_thresholds(
+    path: Path = DEFAULT_THRESHOLDS, gold_path: Path | None = None
+) -> dict[str, dict[str, float]]:
+    """Minimums per system and metric: the top-level ones for the dev set; another gold
+    set's under "sets" → its report stem ("eval-documents" for documents.jsonl).
+
+    Raises ``KeyError`` for a gold set that has no minimums."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {s: {k: float(v) for k, v in d.items()} for s, d in data["minimum"].items()}
+    minimum = data["minimum"]
+    stem = report_stem(gold_path) if gold_path is not None else "eval"
+    if stem != "eval":
+        sets = data.get("sets", {})
+        if stem not in sets:
+            raise KeyError(stem)
+        minimum = sets[stem]["minimum"]
+    return {s: {k: float(v) for k, v in d.items()} for s, d in minimum.items()}
 
 
 def gate(
