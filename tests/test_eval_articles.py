@@ -15,7 +15,9 @@ from assistant.evaluation.articles import (
     source_at_3,
 )
 from assistant.evaluation.gold import GoldItem
+from assistant.evaluation.report import render_markdown
 from assistant.evaluation.runner import DEFAULT_SET, for_corpus, load_thresholds, report_stem
+from assistant.evaluation.scoring import EvalRun, ItemScores
 from assistant.settings import Settings
 
 LUAT = "01_luat.docx"
@@ -121,3 +123,30 @@ def test_each_gold_set_has_its_own_minimums(tmp_path: Path) -> None:
     assert load_thresholds(path, documents) == {"full": {"article_hit": 0.5}}
     with pytest.raises(KeyError):
         load_thresholds(path, DEFAULT_SET.parent / "other.jsonl")
+
+
+def test_report_shows_document_and_article_measures() -> None:
+    rows = []
+    for system, hit in (("full", 1.0), ("textbook", 0.0)):
+        row = ItemScores(system, "doc-001", "figure")
+        row.scores = {"source_at_3": 1.0, "article_hit": hit, "recall_at_5": 1.0}
+        meta = ItemScores(system, "doc-002", "metadata")
+        meta.scores = {"source_at_3": 0.0, "article_hit": None}
+        rows += [row, meta]
+    run = EvalRun(
+        {
+            "command": "pytest",
+            "gold_set": "g",
+            "model_id": "m",
+            "corpus_hash": "h",
+            "created": "c",
+            "settings": {},
+        },
+        {s: [r for r in rows if r.system == s] for s in ("full", "textbook")},
+        [],
+    )
+    report = render_markdown(run)
+    assert "## Right document, right article" in report
+    assert "| full system (answer()) | 0.500 (2) | 1.000 (1) |" in report
+    assert "| textbook LangChain pipeline | 0.500 (2) | 0.000 (1) |" in report
+    assert "Src@3 · full" in report and "article hit · textbook" in report

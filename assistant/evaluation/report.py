@@ -16,6 +16,7 @@ from assistant.evaluation.scoring import (
     RETRIEVAL_METRICS,
     EvalRun,
     Failure,
+    ItemScores,
     by_category,
 )
 from assistant.evaluation.systems import SEARCH_K, SYSTEM_NAMES, TEXTBOOK_CITED
@@ -137,19 +138,24 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
         )
     located = [s for s in systems if summary[s].get("source_at_3") is not None]
     if located:
-        names = ("items", *DOCUMENT_METRICS)
         lines += ["", "## Right document, right article", ""]
         lines += _table(
-            ["system", *(_LABELS[n] for n in names)],
+            ["system", *(f"{_LABELS[n]} (n)" for n in DOCUMENT_METRICS)],
             [
-                [SYSTEM_NAMES.get(s, s), *(_cell(n, summary[s].get(n)) for n in names)]
+                [
+                    SYSTEM_NAMES.get(s, s),
+                    *(
+                        f"{_cell(n, summary[s].get(n))} ({_scored(run.rows[s], n)})"
+                        for n in DOCUMENT_METRICS
+                    ),
+                ]
                 for s in located
             ],
         )
         lines += [
             "",
-            "Article hit of the textbook pipeline: a top-3 window contains an evidence quote "
-            "(its windows carry no clause labels).",
+            "(n): questions the measure applies to. Article hit of the textbook pipeline: a "
+            "top-3 window contains an evidence quote (its windows carry no clause labels).",
         ]
     answers = [s for s in systems if summary[s].get("fact_recall") is not None]
     if answers:
@@ -219,6 +225,10 @@ def render_markdown(run: EvalRun, thresholds_note: str = "") -> str:
     if thresholds_note:
         lines += ["", "## Gate", "", thresholds_note]
     return "\n".join(lines) + "\n"
+
+
+def _scored(rows: Sequence[ItemScores], name: str) -> int:
+    return sum(1 for r in rows if r.scores.get(name) is not None)
 
 
 def _one_line(text: str, limit: int) -> str:
