@@ -102,7 +102,7 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
             return
         here = (*breadcrumb, _display_heading(clause, text))
         numbered = [c for c in clause.children if c.kind in RANKS]
-        blocks = [c for c in clause.children if c.kind not in RANKS]
+        blocks = [c for c in clause.children if c.kind not in RANKS and c.kind != "note"]
         if not numbered and len(blocks) <= 1 and not clause.inferred:
             emit(clause, here, None, inferred)  # heading and body together
             return

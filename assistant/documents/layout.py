@@ -12,31 +12,64 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.documents.textnorm import strip_markup
+from assistant.documents.textnorm import key, strip_markup
 
 DOC_TYPES: dict[str, str] = {
-    # type code in a số hiệu → loại văn bản
+    # type code in a số hiệu → loại văn bản (NĐ 30/2020 Phụ lục III; HD 36-HD/VPTW)
     "KH": "Kế hoạch",
     "CV": "Công văn",
     "KL": "Kết luận",
     "CT": "Chỉ thị",
     "NQ": "Nghị quyết",
+    "NQLT": "Nghị quyết liên tịch",
     "QĐ": "Quyết định",
     "QyĐ": "Quy định",
     "TB": "Thông báo",
+    "TC": "Thông cáo",
     "BC": "Báo cáo",
     "HD": "Hướng dẫn",
     "TTr": "Tờ trình",
     "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
     "NĐ": "Nghị định",
     "CTr": "Chương trình",
     "QC": "Quy chế",
     "CĐ": "Công điện",
     "ĐA": "Đề án",
+    "DA": "Dự án",
+    "PA": "Phương án",
     "GM": "Giấy mời",
     "SL": "Bản sao lục",
+    "BB": "Biên bản",
+    "HĐ": "Hợp đồng",
+    "L": "Lệnh",
+    "VBHN": "Văn bản hợp nhất",
 }
-TYPE_NAMES = tuple(sorted(set(DOC_TYPES.values()), key=len, reverse=True))
+# Types named by the title line (NĐ 30/2020 Phụ lục I: the 29 administrative types; the
+# Law on legal normative documents; Party types of HD 36-HD/VPTW) that no code above names.
+TITLE_ONLY_TYPES = (
+    "Luật",
+    "Bộ luật",
+    "Pháp lệnh",
+    "Hiến pháp",
+    "Lệnh",
+    "Bản ghi nhớ",
+    "Bản thỏa thuận",
+    "Bản thoả thuận",
+    "Giấy ủy quyền",
+    "Giấy uỷ quyền",
+    "Giấy giới thiệu",
+    "Giấy nghỉ phép",
+    "Phiếu gửi",
+    "Phiếu chuyển",
+    "Phiếu báo",
+    "Thư công",
+    "Thông tri",
+    "Điều lệ",
+    "Quy chế",
+    "Công văn",
+)
+TYPE_NAMES = tuple(sorted(set(DOC_TYPES.values()) | set(TITLE_ONLY_TYPES), key=len, reverse=True))
 
 # "164/KH-UBND", "44-KL/TW", "17 -KH/TU", "07/2014/TT-BGDĐT", "06-TTr/BCĐTW", "46-SL/ĐUK".
 SO_HIEU_RE = re.compile(
@@ -96,6 +129,7 @@ class Layout:
     tail: tuple[Line, ...]
     title: str | None  # the trích yếu (or a news headline), markup removed
     type_line: Line | None
+    prefix: tuple[Line, ...] = ()  # web-page chrome above the document's own header
 
 
 def split_lines(text: str) -> tuple[Line, ...]:
@@ -116,7 +150,11 @@ def is_upper_line(clean: str) -> bool:
 _MOTTO_WORDS = frozenset(
     "cộng hòa hoà xã hội chủ nghĩa việt nam độc lập tự do hạnh phúc đảng sản".split()
 )
-STRUCTURE_MARKER_RE = re.compile(r"^(?:[IVXL]+|\d{1,2})[.)]\s+\S")
+# The body begins at its first unit: "I. MỤC TIÊU", "1. …", "Chương I", "Điều 1.", "Phần thứ nhất".
+STRUCTURE_MARKER_RE = re.compile(
+    r"^(?:(?:[IVXL]+|\d{1,2})[.)]\s+\S|(?:[IVXL]+|\d{1,2})-\s*[A-ZĐ]|(?:Chương|CHƯƠNG|Phần|PHẦN)\s+(?:[IVXLC]+|\d+|thứ|THỨ)\b"
+    r"|(?:Điều|ĐIỀU)\s+\d+[a-zđ]?\s*[.:])"
+)
 
 
 def is_motto(clean: str) -> bool:
@@ -125,18 +163,63 @@ def is_motto(clean: str) -> bool:
     return bool(words) and all(w in _MOTTO_WORDS for w in words)
 
 
+_TYPE_KEYS = {key(name): name for name in TYPE_NAMES}
+
+
 def type_name_of(clean: str) -> str | None:
     """ "KẾ HOẠCH" → "Kế hoạch" when the whole line is a document type."""
-    words = " ".join(clean.split()).lower()
-    for name in TYPE_NAMES:
-        if words == name.lower():
-            return name
-    return None
+    return _TYPE_KEYS.get(key(clean))
 
 
-def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
+# Lines a web library wraps a document in: banners, loading notices, its metadata table.
+CHROME_RE = re.compile(
+    r"^(?:Đang tải văn bản|Bản dịch này thuộc|THƯ VIỆN PHÁP LUẬT|Click vào|Các nội dung của VB"
+    r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI|Văn bản này chưa cập nhật|hủy bỏ$|: Sửa đổi|X$|#$"
+    r"|(?:Ngày công báo|Số công báo|Ngày hiệu lực|Tình trạng)\s*:)",
+)
+MOTTO_RE = re.compile(r"CỘNG H[ÒO]A XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM")
+# A line that opens the body: the legal bases, the proposal, a first article or chapter.
+BODY_OPENING_RE = re.compile(
+    r"^[-–]?\s*(?:Căn cứ|Theo đề nghị|Xét đề nghị|Trên cơ sở|Điều\s+1\b|Chương\s+I\b|Phần\s+I\b)"
+)
+# "*Hà Nội, ngày 20" / "tháng 11 năm 2025*": a place and date broken over two lines.
+DATE_PIECE_RE = re.compile(
+    r"^(?:[^\W\d_][^,\d]{0,40},\s*)?ngày\s*\d{0,2}\s*$"
+    r"|^(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}\b",
+    re.IGNORECASE,
+)
+# The labels of a web library's metadata table ("Số hiệu:", "Loại văn bản:" …).
+WEB_LABEL_RE = re.compile(
+    r"^(?:Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành"
+    r"|Ngày hiệu lực|Tình trạng|Ngày công báo|Số công báo)\s*:?",
+    re.IGNORECASE,
+)
+
+
+def _document_start(lines: tuple[Line, ...]) -> int:
+    """The first line of the document itself: after the web chrome above its header."""
+    motto = next((k for k, ln in enumerate(lines[:400]) if MOTTO_RE.search(ln.clean)), None)
+    if motto is None:
+        return 0
+    start = 0
+    for k in range(motto):
+        clean = lines[k].clean
+        label = WEB_LABEL_RE.match(clean)
+        if CHROME_RE.match(clean) or NOISE_LINE_RE.match(clean) or label:
+            start = k + 1
+            if label and not clean[label.end() :].strip():
+                # the value follows on the next line that is not a table border
+                nxt = next((j for j in range(k + 1, motto) if not lines[j].blank), None)
+                if nxt is not None and not is_upper_line(lines[nxt].clean):
+                    start = nxt + 1
+    while start < motto and lines[start].blank:
+        start += 1
+    return start
+
+
+def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str], Line | None]:
     """Index of the first body line, the parts of the trích yếu, and the type line."""
-    i = 0
+    i = start
     title: list[str] = []
     column_title: list[str] = []
     type_line: Line | None = None
@@ -144,15 +227,24 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
 
     def paragraph_from(j: int) -> int:
         # A title block ends at a blank line, or at a line that reads as body prose
-        # (PDF text extraction loses blank lines).
-        while j < n and not lines[j].blank and not _reads_as_body(lines[j]):
+        # (PDF text extraction loses blank lines) or opens the body ("Căn cứ …").
+        while (
+            j < n
+            and not lines[j].blank
+            and not _reads_as_body(lines[j])
+            and not BODY_OPENING_RE.match(lines[j].clean)
+            and not STRUCTURE_MARKER_RE.match(lines[j].clean)
+        ):
             j += 1
         return j
 
     # Everything above the type line ("KẾT LUẬN") is header when no prose precedes it,
     # even where lost tabs have merged a stamp's columns into mixed-case lines.
-    type_at = next((k for k, ln in enumerate(lines[:40]) if type_name_of(ln.clean)), None)
-    if type_at is not None and any(_reads_as_body(ln) for ln in lines[:type_at]):
+    window = lines[start : start + 60]
+    type_at = next((start + k for k, ln in enumerate(window) if type_name_of(ln.clean)), None)
+    if type_at is not None and any(
+        _reads_as_body(ln) or BODY_OPENING_RE.match(ln.clean) for ln in lines[start:type_at]
+    ):
         type_at = None
 
     while i < n:
@@ -184,11 +276,12 @@ def _header_end(lines: tuple[Line, ...]) -> tuple[int, list[str], Line | None]:
             while i < n and (lines[i].blank or re.match(r"^[-–•+]", lines[i].clean)):
                 i += 1
         elif (
-            is_upper_line(clean)
-            or re.match(r"^Số\b", clean)
+            (is_upper_line(clean) and not BODY_OPENING_RE.match(clean))
+            or re.match(r"^(?:Số\b|\S+\s+số\s*:)", clean)
             or PLACE_DATE_RE.search(clean)
+            or DATE_PIECE_RE.match(clean)
             or "\t" in line.raw
-            or "|" in line.raw
+            or ("|" in line.raw and type_line is None)
             or (line.raw.strip().startswith("**") and line.raw.strip().endswith("**"))
             or (type_at is not None and i < type_at)
         ):
@@ -212,6 +305,24 @@ def _reads_as_body(line: Line) -> bool:
     return len(line.clean) > 120 and not bold and not is_upper_line(line.clean)
 
 
+# The title of a signer who signs in his own name: "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG".
+SIGN_TITLE_RE = re.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CHÁNH VĂN PHÒNG"
+    r"|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG KIỂM TOÁN|THỐNG ĐỐC|TỔNG THƯ KÝ|CỤC TRƯỞNG|VỤ TRƯỞNG"
+    r"|TRƯỞNG BAN|BÍ THƯ|CHỦ NHIỆM|TRƯỞNG)\b"
+)
+PERSON_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5}$")
+
+
+def _signs_here(lines: tuple[Line, ...], i: int) -> bool:
+    """A bare title line followed within a few lines by a person's name."""
+    clean = lines[i].clean
+    if not (SIGN_TITLE_RE.match(clean) and is_upper_line(clean) and len(clean) <= 70):
+        return False
+    following = [ln.clean for ln in lines[i + 1 : i + 9] if not ln.blank]
+    return any(PERSON_RE.match(c) for c in following[:3])
+
+
 def _body_end(lines: tuple[Line, ...], start: int) -> int:
     for i in range(start, len(lines)):
         clean = lines[i].clean
@@ -221,6 +332,8 @@ def _body_end(lines: tuple[Line, ...], start: int) -> int:
             or NOISE_LINE_RE.match(clean)
             or WEB_META_RE.match(clean)
             or PORTAL_RE.match(clean)
+            or CHROME_RE.match(clean)
+            or _signs_here(lines, i)
         ):
             return i
     return len(lines)
@@ -228,11 +341,12 @@ def _body_end(lines: tuple[Line, ...], start: int) -> int:
 
 def analyse(text: str) -> Layout:
     lines = split_lines(text)
-    start, title_parts, type_line = _header_end(lines)
-    if start == 0:
+    doc_start = _document_start(lines)
+    start, title_parts, type_line = _header_end(lines, doc_start)
+    if start == doc_start:
         # No official header: a news page or a plain note. A first line that reads as a
         # headline (one short line, no closing full stop) is its title.
-        first = next((i for i, ln in enumerate(lines) if not ln.blank), None)
+        first = next((i for i in range(doc_start, len(lines)) if not lines[i].blank), None)
         if first is not None:
             head = lines[first]
             nxt = lines[first + 1] if first + 1 < len(lines) else None
@@ -258,4 +372,6 @@ def analyse(text: str) -> Layout:
         ):
             body = body[:-1]
     title = " ".join(" ".join(title_parts).split()) or None
-    return Layout(lines, lines[:start], body, lines[end:], title, type_line)
+    return Layout(
+        lines, lines[doc_start:start], body, lines[end:], title, type_line, lines[:doc_start]
+    )

@@ -106,11 +106,34 @@ def _takes_title(node: _Node, para: Paragraph) -> bool:
     return (is_upper_line(text) or not _SENTENCE_END_RE.search(text)) and len(text) <= 250
 
 
+_THROUGH = ("phan", "chuong", "dieu")
+
+
+def _last_leaf(node: _Node) -> _Node | None:
+    if node.children:
+        return (
+            node.children[-1] if not node.children[-1].children else _last_leaf(node.children[-1])
+        )
+    return node if node.para is not None else None
+
+
 def build_tree(paras: list[Paragraph]) -> list[_Node]:
     root = _Node("root", None, None, None)
     stack: list[_Node] = [root]
+    last: dict[str, int] = {}  # Phần, Chương, Điều are numbered through the document
     for para in paras:
         kind, number, rest = classify(para)
+        if kind in _THROUGH and number is not None and (value := _as_int(number)) is not None:
+            if value <= last.get(kind, 0):
+                # "Chương II Nghị định này …" at the start of a wrapped line is a reference,
+                # inside the paragraph before it.
+                prev = _last_leaf(stack[-1])
+                if prev is not None and prev.para is not None:
+                    prev.para = Paragraph((*prev.para.lines, *para.lines))
+                    continue
+                kind, number, rest = "paragraph", None, para.clean
+            else:
+                last[kind] = value
         if kind == "closing":
             stack = [root]
             root.children.append(_Node("closing", None, None, para))
