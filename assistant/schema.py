@@ -45,6 +45,8 @@ def document_json(d: Document) -> dict[str, Any]:
         "issuer": d.issuer,
         "date": d.date.isoformat() if d.date else None,
         "place": d.place,
+        "effective_date": d.effective_date.isoformat() if d.effective_date else None,
+        "recipients": list(d.recipients),
         "title": d.title,
         "signer": d.signer.name if d.signer else None,
         "signer_title": d.signer.display_title if d.signer else None,

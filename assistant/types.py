@@ -93,6 +93,8 @@ class Document:
     body_start: int = 0
     body_end: int = 0
     ocr: bool = False  # some of the text was read from page images by OCR (a scanned PDF)
+    effective_date: dt.date | None = None  # ngày có hiệu lực, as the document states it
+    recipients: tuple[str, ...] = ()  # "Kính gửi": the addressees of a công văn
 
     @property
     def short_name(self) -> str:

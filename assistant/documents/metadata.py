@@ -9,38 +9,44 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from assistant.documents.blocks import paragraphs
+from assistant.documents.header import (
+    doc_type_of_number,
+    find_number,
+    find_place_date,
+    header_organs,
+)
 from assistant.documents.layout import (
-    COPY_KIND_RE,
     DATELINE_RE,
     DOC_TYPES,
-    PLACE_DATE_RE,
     PORTAL_RE,
-    SIGN_AUTHORITY_RE,
     SO_HIEU_RE,
-    WEB_META_RE,
     Layout,
-    Line,
-    is_motto,
-    is_upper_line,
-    type_name_of,
 )
-from assistant.documents.textnorm import key, strip_markup, title_case_vn
-from assistant.types import CopyStamp, DocumentRef, Signer
+from assistant.documents.signature import parse_copy_stamp, parse_signer
+from assistant.documents.textnorm import key
+from assistant.documents.webmeta import web_metadata
+from assistant.types import DocumentRef
 
-_MOTTO_WORDS = frozenset(
-    key("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ĐỘC LẬP TỰ DO HẠNH PHÚC ĐẢNG CỘNG SẢN").split()
-)
-_TITLE_WORD_RE = re.compile(
-    r"^(?:PHÓ|CHỦ TỊCH|BÍ THƯ|CHÁNH|CHÀNH|GIÁM ĐỐC|TRƯỞNG|TỔNG|THỦ TƯỚNG|BỘ TRƯỞNG|ỦY VIÊN|UỶ VIÊN)\b"
-)
-_ADMIN_UNIT_RE = re.compile(
-    r"^(?:TỈNH|THÀNH PHỐ|TP\.?|QUẬN|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!ỦY|UỶ)"
-)
-_SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký)", re.IGNORECASE)
-_NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+__all__ = [
+    "SO_HIEU_RE",
+    "doc_type_of_number",
+    "find_implemented",
+    "find_issuer",
+    "find_number",
+    "find_place_date",
+    "find_references",
+    "header_organs",
+    "news_source",
+    "normalise_so_hieu",
+    "parse_copy_stamp",
+    "parse_signer",
+    "preamble_text",
+    "web_metadata",
+]
+
 _ORG_HEAD = (
     r"(?:Ban|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Thành ủy|Thành uỷ|Tỉnh ủy|Tỉnh uỷ|Quận ủy|Quận uỷ|"
     r"Huyện ủy|Huyện uỷ|Thị ủy|Đảng ủy|Đảng uỷ|Bộ|Sở|Chính phủ|Thủ tướng|Văn phòng|Thường trực)"
@@ -72,143 +78,11 @@ def normalise_so_hieu(m: re.Match[str]) -> str:
     return f"{m['num']}{year}{m['sep1']}{m['code']}{m['sep2']}{m['org']}"
 
 
-def doc_type_of_number(number: str) -> str | None:
-    m = SO_HIEU_RE.fullmatch(number)
-    return DOC_TYPES.get(m["code"]) if m else None
-
-
-def _cells(line: Line) -> list[str]:
-    """A header line split into its columns (tabs, table pipes and bold markers separate them)."""
-    return [c for c in (strip_markup(c) for c in re.split(r"\t|\||\*{2,}", line.raw)) if c]
-
-
 def _parse_date(d: str, m: str, y: str) -> dt.date | None:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
         return None
-
-
-def find_number(lines: Iterable[Line]) -> str | None:
-    for line in lines:
-        for cell in _cells(line):
-            # "Số: 164/KH-UBND", or "… CƠ QUAN TW Số 44-KL/TW" where OCR merged two columns.
-            for m in re.finditer(r"(?:^|\s)Số(?:\s*hiệu)?\s*:?\s*", cell):
-                found = SO_HIEU_RE.match(cell, m.end())
-                if found:
-                    return normalise_so_hieu(found)
-    return None
-
-
-def find_place_date(lines: Iterable[Line]) -> tuple[str | None, dt.date | None]:
-    for line in lines:
-        for cell in _cells(line):
-            m = PLACE_DATE_RE.search(cell)
-            if m:
-                return " ".join(m["place"].split()), _parse_date(m["d"], m["m"], m["y"])
-    return None, None
-
-
-def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
-    """Issuing-body lines of the header ("QUẬN ỦY KIẾN AN"), re-cased, top to bottom."""
-    out: list[str] = []
-    for line in lines:
-        for cell in _cells(line):
-            if (
-                not is_upper_line(cell)
-                or re.search(r"\d", cell)
-                or len(cell) > 60
-                or type_name_of(cell)
-            ):
-                continue
-            if is_motto(cell):
-                continue
-            if out and _ADMIN_UNIT_RE.match(cell):
-                # "ỦY BAN NHÂN DÂN" / "TỈNH BẮC NINH": one name written on two lines.
-                out[-1] = title_case_vn(f"{out[-1]} {cell}", reference)
-            else:
-                out.append(title_case_vn(cell, reference))
-    return out
-
-
-def web_metadata(lines: Iterable[Line]) -> dict[str, str]:
-    """The "Số hiệu: | … |" table that law-library web pages append after a document."""
-    out: dict[str, str] = {}
-    for line in lines:
-        m = WEB_META_RE.match(line.raw.strip())
-        if m and m["value"]:
-            out.setdefault(m["field"], m["value"])
-    return out
-
-
-def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, int]:
-    """The first signature block in ``lines`` and the index just after it (0 if none)."""
-    start = next((i for i, ln in enumerate(lines) if SIGN_AUTHORITY_RE.match(ln.clean)), None)
-    if start is None:
-        return None, 0
-    m = SIGN_AUTHORITY_RE.match(lines[start].clean)
-    assert m is not None
-    collective = [m["rest"]]
-    delegation: str | None = None
-    titles: list[str] = []
-    name: str | None = None
-    i = start + 1
-    while i < len(lines) and i <= start + 8:
-        clean = lines[i].clean
-        i += 1
-        if not clean or _SIGNED_RE.match(clean):
-            continue
-        nested = SIGN_AUTHORITY_RE.match(clean)
-        if nested and not titles:
-            # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": signed for the chair, on the body's behalf.
-            delegation = f"{nested['auth']} {title_case_vn(nested['rest'], reference)}"
-        elif is_upper_line(clean) and _TITLE_WORD_RE.match(clean):
-            titles.append(clean)
-        elif is_upper_line(clean) and not titles and len(clean) <= 30 and not name:
-            collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
-        elif _NAME_RE.match(clean):
-            name = clean
-            break
-        else:
-            i -= 1
-            break
-    signer = Signer(
-        name=name,
-        authority=m["auth"],
-        on_behalf_of=title_case_vn(" ".join(collective), reference),
-        title=title_case_vn(" ".join(titles), reference) if titles else None,
-        delegation=delegation,
-    )
-    return signer, i
-
-
-def parse_copy_stamp(lines: Sequence[Line], reference: str) -> CopyStamp | None:
-    """A "SAO LỤC" block: its own number, date, copying body and signer."""
-    kind_at = next((i for i, ln in enumerate(lines) if COPY_KIND_RE.match(ln.clean)), None)
-    if kind_at is None:
-        return None
-    kind_line = lines[kind_at].clean
-    place, date = find_place_date(lines)
-    issuer = next(
-        (
-            organ
-            for organ in header_organs(lines, reference)
-            if not COPY_KIND_RE.match(organ.upper()) and not SIGN_AUTHORITY_RE.match(organ)
-        ),
-        None,
-    )
-    signer, _ = parse_signer(lines, reference)
-    body = [ln for ln in lines if ln.clean]
-    return CopyStamp(
-        kind=kind_line[:1] + kind_line[1:].lower(),
-        number=find_number(lines),
-        date=date,
-        place=place,
-        issuer=issuer,
-        signer=signer,
-        start=body[0].start,
-        end=body[-1].end,
-    )
 
 
 def preamble_text(layout: Layout) -> str:

@@ -1,0 +1,180 @@
+"""The tail of a document: signature block, copy stamps, effective date.
+
+NĐ 30/2020/NĐ-CP Phụ lục I and HD 36-HD/VPTW fix the signature block: the authority
+("TM."/"T/M" on behalf of a collective body, "KT."/"K/T" for its head, "TL."/"T/L",
+"TUQ.", "Q."), the body or title it names, the signer's own title, then the name; a
+signer who signs in his own right writes only his title ("CHỦ TỊCH QUỐC HỘI") and
+name. Web copies add "(Đã ký)". A copy ("SAO LỤC", "SAO Y", "TRÍCH SAO") carries its own
+header and signature after the original's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from assistant.documents.header import find_number, find_place_date, header_organs
+from assistant.documents.layout import (
+    COPY_KIND_RE,
+    PERSON_RE,
+    SIGN_AUTHORITY_RE,
+    SIGN_TITLE_RE,
+    Line,
+    is_upper_line,
+)
+from assistant.documents.textnorm import title_case_vn
+from assistant.types import CopyStamp, Signer
+
+_TITLE_WORD_RE = re.compile(
+    r"^(?:PHÓ|CHỦ TỊCH|BÍ THƯ|CHÁNH|CHÀNH|GIÁM ĐỐC|TRƯỞNG|TỔNG|THỦ TƯỚNG|BỘ TRƯỞNG|ỦY VIÊN|UỶ VIÊN"
+    r"|CỤC TRƯỞNG|VỤ TRƯỞNG|VIỆN TRƯỞNG|THỐNG ĐỐC|CHỦ NHIỆM|KIỂM TOÁN)\b"
+)
+_SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký|ký, ghi rõ)", re.IGNORECASE)
+_NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+_NAME_SIGNED_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*[Đđ]ã ký\s*\)$")
+# "… có hiệu lực (thi hành) (kể) từ ngày 01 tháng 01 năm 2019" / "… từ ngày 01/7/2025" /
+# "… kể từ ngày ký": the document's own (the subject is "… này").
+_EFFECTIVE_RE = re.compile(
+    r"\bnày\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?từ\s+(?:ngày\s+)?"
+    r"(?:(?P<d>\d{1,2})(?:\s+tháng\s+|/)(?P<m>\d{1,2})(?:\s+năm\s+|/)(?P<y>\d{4})"
+    r"|(?P<signed>ký|được thông qua))",
+    re.IGNORECASE,
+)
+# "Luật này được Quốc hội … thông qua ngày 12 tháng 6 năm 2018": the date of a law.
+ADOPTED_RE = re.compile(
+    r"\bnày\s+(?:đã\s+)?được\s+[^.]{0,160}?thông\s+qua\s+ngày\s+(?P<d>\d{1,2})\s+tháng\s+"
+    r"(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _name_of(clean: str) -> str | None:
+    m = _NAME_SIGNED_RE.match(clean)
+    name = m["name"] if m else clean
+    return name if _NAME_RE.match(name) else None
+
+
+def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, int]:
+    """The first signature block in ``lines`` and the index just after it (0 if none)."""
+    start = next((i for i, ln in enumerate(lines) if SIGN_AUTHORITY_RE.match(ln.clean)), None)
+    if start is None:
+        return _bare_signer(lines, reference)
+    m = SIGN_AUTHORITY_RE.match(lines[start].clean)
+    assert m is not None
+    collective = [m["rest"]]
+    delegation: str | None = None
+    titles: list[str] = []
+    name: str | None = None
+    i = start + 1
+    while i < len(lines) and i <= start + 8:
+        clean = lines[i].clean
+        i += 1
+        if not clean or lines[i - 1].blank or _SIGNED_RE.match(clean):
+            continue
+        nested = SIGN_AUTHORITY_RE.match(clean)
+        if nested and not titles:
+            # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": signed for the chair, on the body's behalf.
+            delegation = f"{nested['auth']} {title_case_vn(nested['rest'], reference)}"
+        elif is_upper_line(clean) and _TITLE_WORD_RE.match(clean):
+            titles.append(clean)
+        elif is_upper_line(clean) and not titles and len(clean) <= 30 and not name:
+            collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
+        elif _name_of(clean):
+            name = _name_of(clean)
+            break
+        else:
+            i -= 1
+            break
+    signer = Signer(
+        name=name,
+        authority=m["auth"],
+        on_behalf_of=title_case_vn(" ".join(collective), reference),
+        title=title_case_vn(" ".join(titles), reference) if titles else None,
+        delegation=delegation,
+    )
+    return signer, i
+
+
+def _bare_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, int]:
+    """ "CHỦ TỊCH QUỐC HỘI" then "Nguyễn Thị Kim Ngân": a signer in his own right."""
+    for i, line in enumerate(lines):
+        if not (SIGN_TITLE_RE.match(line.clean) and is_upper_line(line.clean)):
+            continue
+        for j in range(i + 1, min(len(lines), i + 9)):
+            clean = lines[j].clean
+            if lines[j].blank or _SIGNED_RE.match(clean):
+                continue
+            if PERSON_RE.match(clean) or _name_of(clean):
+                title = title_case_vn(line.clean, reference)
+                return Signer(name=_name_of(clean) or clean, title=title), j + 1
+            break
+    return None, 0
+
+
+def parse_copy_stamp(lines: Sequence[Line], reference: str) -> CopyStamp | None:
+    """A "SAO LỤC" block: its own number, date, copying body and signer."""
+    kind_at = next((i for i, ln in enumerate(lines) if COPY_KIND_RE.match(ln.clean)), None)
+    if kind_at is None:
+        return None
+    kind_line = lines[kind_at].clean
+    place, date = find_place_date(lines)
+    issuer = next(
+        (
+            organ
+            for organ in header_organs(lines, reference)
+            if not COPY_KIND_RE.match(organ.upper()) and not SIGN_AUTHORITY_RE.match(organ)
+        ),
+        None,
+    )
+    if issuer is None:
+        issuer = next(
+            (
+                title_case_vn(ln.clean, reference)
+                for ln in lines
+                if is_upper_line(ln.clean)
+                and not COPY_KIND_RE.match(ln.clean)
+                and not SIGN_AUTHORITY_RE.match(ln.clean)
+                and not re.search(r"\d", ln.clean)
+                and len(ln.clean) <= 60
+                and not re.fullmatch(r"[*\\ ]+", ln.clean)
+            ),
+            None,
+        )
+    signer, _ = parse_signer(lines, reference)
+    body = [ln for ln in lines if ln.clean]
+    return CopyStamp(
+        kind=kind_line[:1] + kind_line[1:].lower(),
+        number=find_number(lines),
+        date=date,
+        place=place,
+        issuer=issuer,
+        signer=signer,
+        start=body[0].start,
+        end=body[-1].end,
+    )
+
+
+def _date(d: str, m: str, y: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def effective_date(text: str, issued: dt.date | None) -> dt.date | None:
+    """When the document itself says it takes effect ("kể từ ngày ký": its own date)."""
+    flat = " ".join(re.sub(r"\*+", "", text).split())
+    m = _EFFECTIVE_RE.search(flat)
+    if not m:
+        return None
+    if m["signed"]:
+        return issued
+    return _date(m["d"], m["m"], m["y"])
+
+
+def adoption_date(text: str) -> dt.date | None:
+    """The date a law or resolution was adopted ("… thông qua ngày 12 tháng 6 năm 2018")."""
+    flat = " ".join(re.sub(r"\*+", "", text).split())
+    m = ADOPTED_RE.search(flat)
+    return _date(m["d"], m["m"], m["y"]) if m else None
