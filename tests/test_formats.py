@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from assistant.documents.corpus import load_corpus, parse_source
-from assistant.documents.readers import read_corpus_files, read_source
+from assistant.documents.noise import noise_spans, without_noise
+from assistant.documents.readers import SourceText, read_corpus_files, read_source
 from assistant.documents.readers_tools import ocr_available
 from assistant.errors import ReadError
 from assistant.types import ParsedDocument, SkippedFile
@@ -187,3 +190,85 @@ def test_doc_that_is_really_a_docx_or_a_web_page_is_read_as_such(tmp_path: Path)
         source = read_source(tmp_path / name)
         assert source.format == "doc"
         assert source.text == "KẾ HOẠCH\n1. Sở Y tế"
+
+
+# --- the real documents in ../shared (read, never copied) -----------------------------
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "documents"
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared/documents; skipped when absent, except in CI where it must be."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing")
+        pytest.skip(f"{path} not beside the checkout")
+    return path
+
+
+@functools.cache
+def _read_shared(path: Path) -> SourceText:
+    return read_source(path)  # the 95-page Công báo takes seconds; read it once
+
+
+def test_cong_bao_pdf_page_furniture_and_split_syllables_leave_the_searchable_text() -> None:
+    path = shared("dev", "03_nghi-dinh_282-2025-ND-CP_xu-phat-vphc-an-ninh-trat-tu_CONGBAO.pdf")
+    source = _read_shared(path)
+    text = source.text
+    assert not source.ocr
+    assert text.count("CÔNG BÁO/Số 1583 + 1584") == 94  # one a page, kept in the raw text
+    assert "Căn cứ Luật Cảnh v ệ số 13/2017/QH14" in text  # quotes index the raw text
+
+    spans = noise_spans(text, source.format)
+    clean = without_noise(text, spans)
+    assert "CÔNG BÁO" not in clean and "XUẤT BẢN" not in clean
+    assert "Căn cứ Luật Cảnh vệ số 13/2017/QH14" in clean
+    assert "Điều 71. Trách nhiệm thi hành" in clean and "Phạm Minh Chính" in clean
+    broken = [w for w in ("phạ m", "tr ật", "Ngh ị", "c ủa", "khoả n") if w in clean]
+    assert not broken
+    assert clean.count("an ninh, trật tự, an toàn xã hội") > text.count(
+        "an ninh, trật tự, an toàn xã hội"
+    )
+
+
+def test_luat_docx_keeps_its_header_table_and_every_article() -> None:
+    text = read_source(shared("dev", "01_luat_24-2018-QH14_an-ninh-mang.docx")).text
+    lines = text.split("\n")
+    assert lines[0] == "QUỐC HỘI"
+    assert "Luật số: 24/2018/QH14 | Hà Nội, ngày 12 tháng 6 năm 2018" in lines
+    articles = [int(m[1]) for line in lines if (m := re.match(r"Điều (\d+)\. ", line))]
+    assert articles == list(range(1, 44))
+    assert "Chương VII" in lines
+    assert "1. An ninh mạng là sự bảo đảm hoạt động trên không gian mạng" in text
+    assert "a) Hệ thống truyền dẫn bao gồm hệ thống truyền dẫn quốc" in text
+
+
+def test_thong_tu_html_reads_the_document_and_its_table_row_by_row() -> None:
+    name = "06_thong-tu_52-2025-TT-BYT_danh-muc-benh-truyen-nhiem-vac-xin-bat-buoc_VBPL.html"
+    lines = read_source(shared("dev", name)).text.split("\n")
+    assert lines[0] == "BỘ Y TẾ"
+    assert "Số: 52/2025/TT-BYT | Hà Nội, ngày 31 tháng 12 năm 2025" in lines
+    assert (
+        "2 | Bệnh lao phổi | Vắc xin lao | Trẻ em | "
+        "- Tiêm một lần cho trẻ trong vòng 1 tháng sau khi sinh."
+    ) in lines
+    assert (
+        "TT | Bệnh truyền nhiễm | Vắc xin, đối tượng và độ tuổi, lịch tiêm chủng trong "
+        + ("Chương trình tiêm chủng mở rộng")
+        in lines
+    )
+    # The signature block stays apart from the Nơi nhận list beside it.
+    assert lines[-6:] == [
+        "- Lưu: VT, PB, PC.", "|", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "(Đã ký)",
+        "Nguyễn Thị Liên Hương",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", ["dev", "bulk"])
+def test_every_shared_document_reads_without_error(folder: str) -> None:
+    for path in sorted(shared(folder).iterdir()):
+        source = _read_shared(path)  # raises ReadError, with its reason, on a file it cannot read
+        assert source.text.strip()
+        for start, end in noise_spans(source.text, source.format):
+            assert 0 <= start < end <= len(source.text)

@@ -1,4 +1,5 @@
-"""Web pages (.html, .htm) as text: the main content only, with block structure kept as lines."""
+"""Web pages (.html, .htm) as text: the main content only, with block structure kept as lines
+and a table read row by row."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
 
 
 def read_html(data: bytes, name: str) -> str:
-    """The main content's text: chrome removed, one line a block, table cells joined by " | "."""
+    """The main content's text: chrome removed, one line a block, a table row's cells " | " apart."""
     text = _decode_html(data, name)
     if "\x00" in text:
         raise ReadError(name, BINARY_CONTENT)
@@ -58,9 +59,8 @@ def read_html(data: bytes, name: str) -> str:
             string.replace_with(_HTML_SPACE.sub(" ", string))
     for br in root.find_all("br"):
         br.replace_with("\n")
-    for cell in root.find_all(["td", "th"]):
-        if cell.find_previous_sibling(["td", "th"]) is not None:
-            cell.insert_before(" | ")
+    for row in reversed(root.find_all("tr")):  # a nested table's rows before its cell's row
+        _read_row(row)
     # get_text(separator="\n") would also split at inline tags ("Theo <b>Kế hoạch</b>"), so
     # newlines go only at block boundaries, and nested blocks make one newline, not several.
     for tag in root.find_all(_BLOCK_TAGS):
@@ -69,6 +69,34 @@ def read_html(data: bytes, name: str) -> str:
     raw = re.sub(rf"\s*{_BLOCK}[\s{_BLOCK}]*", "\n", root.get_text())
     lines = "\n".join(line.strip() for line in raw.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", lines).strip("\n")
+
+
+def _read_row(row: Tag) -> None:
+    """A table row as the line(s) a reader sees: "1 | Bệnh bại liệt | Vắc xin bại liệt | …".
+
+    Cells follow one another on a line, " | " apart, while each is one line; a cell of
+    several lines (a header block beside the motto, the Nơi nhận list beside the signature)
+    keeps its lines, and the next cell starts after a line holding "|", so a line of text
+    never mixes two blocks.
+    """
+    cells = row.find_all(["td", "th"], recursive=False)
+    if not cells:
+        return
+    out = ""
+    previous: list[str] | None = None
+    for cell in cells:
+        for tag in cell.find_all(_BLOCK_TAGS):
+            tag.insert_before(_BLOCK)
+            tag.insert_after(_BLOCK)
+        text = re.sub(rf"\s*{_BLOCK}[\s{_BLOCK}]*", "\n", cell.get_text())
+        lines = [" ".join(line.split()) for line in text.split("\n")]
+        lines = [line for line in lines if line]
+        if previous is not None:
+            out += " | " if len(previous) <= 1 else "\n|\n"
+        out += "\n".join(lines)
+        previous = lines
+    row.clear()
+    row.append(out)
 
 
 def _decode_html(data: bytes, name: str) -> str:
