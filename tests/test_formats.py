@@ -181,6 +181,35 @@ def test_doc_that_cannot_be_read_says_why(
     assert info.value.reason.startswith(reason)
 
 
+# Made once with LibreOffice (soffice --headless --convert-to doc:"MS Word 97") from a
+# python-docx file of DOC_LINES and a two-row table; nothing in the tests writes .doc.
+DOC_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ke_hoach.doc"
+DOC_LINES = [
+    "ỦY BAN NHÂN DÂN",
+    "TỈNH QUẢNG BÌNH",
+    "Số: 15/KH-UBND",
+    "KẾ HOẠCH",
+    "Triển khai công tác phòng, chống thiên tai năm 2025",
+    "1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với các sở, ngành.",
+    "a) Kiểm tra, đôn đốc việc thực hiện.",
+    "STT | Nội dung",
+    "1 | Tuyên truyền, phổ biến",
+    "2. Ủy ban nhân dân các huyện báo cáo kết quả trước ngày 15 tháng 12 năm 2025.",
+]
+
+
+def test_word_97_doc_is_read_through_antiword(tmp_path: Path) -> None:
+    needs_tools("antiword")
+    source = read_source(DOC_FIXTURE)
+    assert source.format == "doc" and not source.ocr
+    assert [line for line in source.text.split("\n") if line] == DOC_LINES
+    document = parse_source(source).document
+    assert (document.doc_number, document.doc_type) == ("15/KH-UBND", "Kế hoạch")
+    # An old .doc saved under the new extension is read all the same.
+    (tmp_path / "cu.docx").write_bytes(DOC_FIXTURE.read_bytes())
+    assert read_source(tmp_path / "cu.docx").text == source.text
+
+
 def test_doc_that_is_really_a_docx_or_a_web_page_is_read_as_such(tmp_path: Path) -> None:
     make_docx(["KẾ HOẠCH", "1. Sở Y tế"], tmp_path / "moi.docx").rename(tmp_path / "moi.doc")
     (tmp_path / "web.doc").write_text(
