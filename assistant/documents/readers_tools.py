@@ -170,6 +170,7 @@ def _tidy_antiword(text: str) -> str:
 
 
 def _run(args: list[str], name: str, tool: str, timeout: int) -> str:
+    """The tool's standard output; its error message, without our temporary paths, on failure."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "LC_ALL": "C.UTF-8"}
     try:
         done = subprocess.run(
@@ -185,9 +186,8 @@ def _run(args: list[str], name: str, tool: str, timeout: int) -> str:
     except OSError as exc:
         raise ReadError(name, f"không chạy được {tool} ({tool} failed: {exc.strerror})") from exc
     if done.returncode != 0:
-        detail = " ".join(
-            done.stderr.decode("utf-8", "replace").replace(str(Path(args[-1]).parent), "").split()
-        )
+        message = done.stderr.decode("utf-8", "replace")
+        detail = " ".join(re.sub(r"\S*/(?:ocr|doc)-[^/\s]+/", "", message).split())
         detail = detail[:117] + "..." if len(detail) > 120 else detail
         raise ReadError(name, _tool_failure(tool, detail))
     return done.stdout.decode("utf-8", "replace")
