@@ -107,6 +107,21 @@ def _takes_title(node: _Node, para: Paragraph) -> bool:
 
 
 _THROUGH = ("phan", "chuong", "dieu")
+_QUOTE_END_RE = re.compile(r"[”\"]\s*[.;,:]*\s*(?:/\.)?\s*$")
+
+
+# Amending provisions open with these verbs (Luật Ban hành VBQPPL: sửa đổi, bổ sung,
+# thay thế, bãi bỏ); one of them at a unit's start is never quoted text.
+_AMEND_RE = re.compile(
+    r"^(?:Sửa đổi|Bổ sung|Bãi bỏ|Thay thế|Thay cụm từ|Thay đổi|Điều chỉnh|Đính chính|Bỏ)\b"
+)
+
+
+def _ends_quote(kind: str, number: str | None, rest: str, last: dict[str, int]) -> bool:
+    if _AMEND_RE.match(strip_markup(rest).strip()):
+        return True
+    value = _as_int(number)
+    return kind in _THROUGH and value is not None and value == last.get(kind, 0) + 1
 
 
 def _last_leaf(node: _Node) -> _Node | None:
@@ -121,8 +136,30 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
     root = _Node("root", None, None, None)
     stack: list[_Node] = [root]
     last: dict[str, int] = {}  # Phần, Chương, Điều are numbered through the document
+    quoting = False
     for para in paras:
         kind, number, rest = classify(para)
+        # Text quoted by an amending provision ("Sửa đổi Điều 5 như sau: “Điều 5. …”")
+        # belongs to the provision that quotes it; its numbering is not this document's.
+        plain = strip_markup(para.clean).strip()
+        if quoting and kind in RANKS and _ends_quote(kind, number, rest, last):
+            quoting = False  # the closing quote was lost; the next provision has begun
+        if plain.startswith(("“", '"')):
+            quoting = True
+        if quoting:
+            kind, number, rest = "paragraph", None, para.clean
+            if _QUOTE_END_RE.search(plain) and not (
+                plain.startswith("“") and plain.count("“") > plain.count("”")
+            ):
+                quoting = False
+        if kind == "muc" and number is not None and not number.isdigit():
+            # Roman parts follow each other (I, II, III): a lone "VIII." inside a
+            # provision is a wrapped reference ("Phụ lục VII,\nVIII."), not a part.
+            if roman_value(number) != last.get("roman", 0) + 1 and (prev := _last_leaf(stack[-1])):
+                if prev.para is not None:
+                    prev.para = Paragraph((*prev.para.lines, *para.lines))
+                    continue
+            last["roman"] = roman_value(number) or 0
         if kind in _THROUGH and number is not None and (value := _as_int(number)) is not None:
             if value <= last.get(kind, 0):
                 # "Chương II Nghị định này …" at the start of a wrapped line is a reference,
