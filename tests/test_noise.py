@@ -10,6 +10,7 @@ from assistant.documents.noise import (
     noise_spans,
     searchable,
     split_syllable_spaces,
+    within,
     without_noise,
 )
 
@@ -76,6 +77,9 @@ def test_without_noise_of_a_part_of_the_text() -> None:
     assert spans == [(text.index(" ệ"), text.index(" ệ") + 1)]
     assert without_noise(text, spans, 7, 26) == "Luật Cảnh vệ số 13"
     assert without_noise(text, spans, 0, 5) == "Căn c"
+    part = text[7:26]
+    assert without_noise(part, within(spans, 7, 26)) == "Luật Cảnh vệ số 13"
+    assert within(spans, 0, 5) == []
 
 
 @pytest.mark.parametrize(
