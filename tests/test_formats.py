@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -119,6 +120,30 @@ def test_scanned_pdf_is_read_by_ocr_and_marked(tmp_path: Path) -> None:
     assert parsed.document.doc_number == "12/2025/NĐ-CP"
     for chunk in parsed.chunks:  # quotes index the OCR text like any other text
         assert parsed.document.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_a_scanned_a4_page_of_a_directive_parses_to_its_metadata(tmp_path: Path) -> None:
+    """A full page at 300 dpi, slightly skewed as scanners leave it: OCR gives the same header."""
+    needs_tools("tesseract", "pdftoppm")
+    original = parse_source(read_source(CORPUS_DIR / "002_0c09ccc583a5c28d.txt"))
+    lines = [
+        part
+        for line in original.document.text.split("\n")[:60]
+        for part in (textwrap.wrap(line, 80) or [""])
+    ][:55]
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    font = ImageFont.truetype(str(ttf), 38)  # 9 pt at 300 dpi
+    page = Image.new("L", (2480, 3508), 255)  # A4
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((200, 200 + 58 * i), line, font=font, fill=0)
+    page.rotate(0.7, fillcolor=255).save(tmp_path / "scan.pdf", "PDF", resolution=300)
+
+    scanned = parse_source(read_source(tmp_path / "scan.pdf")).document
+
+    assert scanned.ocr
+    for field in ("doc_number", "doc_type", "issuer", "date", "place"):
+        assert getattr(scanned, field) == getattr(original.document, field), field
 
 
 def test_scanned_page_among_text_pages_is_read_in_place(tmp_path: Path) -> None:
