@@ -38,6 +38,7 @@ class Paragraph:
     """Consecutive source lines read as one paragraph (wraps and page breaks joined)."""
 
     lines: tuple[Line, ...]
+    table_row: bool = False  # a row of a table: cells separated by "|" lines
 
     @property
     def start(self) -> int:
@@ -49,7 +50,78 @@ class Paragraph:
 
     @property
     def clean(self) -> str:
+        if self.table_row:
+            return " | ".join(_cells(self.lines))
         return " ".join(line.clean for line in self.lines if line.clean)
+
+
+def _is_pipe(line: Line) -> bool:
+    return line.raw.strip() == "|"
+
+
+def _cells(lines: tuple[Line, ...] | list[Line]) -> list[str]:
+    cells: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if _is_pipe(line):
+            if current:
+                cells.append(" ".join(current))
+            current = []
+        elif not line.blank:
+            current.append(line.clean)
+    if current:
+        cells.append(" ".join(current))
+    return cells
+
+
+# Web pages turned into text write a table one cell per line, a "|" line after each
+# cell. Numbers inside a cell ("1. Trực tiếp") are the cell's, not the document's.
+_TABLE_MIN_PIPES = 4
+_CELL_MAX_LINES = 60
+_ROW_NUMBER_RE = re.compile(r"^\*{0,2}(\d{1,3})\.?\*{0,2}$")
+
+
+def _table_regions(lines: tuple[Line, ...]) -> list[tuple[int, int]]:
+    """[start, end) of each run of lines laid out as a table."""
+    pipes = [i for i, ln in enumerate(lines) if _is_pipe(ln)]
+    regions: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in pipes:
+        if run and i - run[-1] - 1 > _CELL_MAX_LINES:
+            regions.append((run[0], run[-1]))
+            run = []
+        run.append(i)
+    if run:
+        regions.append((run[0], run[-1]))
+    out = []
+    for first, last in regions:
+        if sum(1 for i in pipes if first <= i <= last) < _TABLE_MIN_PIPES:
+            continue
+        start = first
+        while start > 0 and not lines[start - 1].blank and not _is_pipe(lines[start - 1]):
+            start -= 1  # the table's first cell stands before its first "|"
+        out.append((start, last + 1))
+    return out
+
+
+def _table_rows(lines: tuple[Line, ...]) -> list[Paragraph]:
+    """Rows of one table: a row starts at a cell holding the next số thứ tự (1, 2, 3 …);
+    the cells before the first are the header row."""
+    groups: list[list[Line]] = [[]]
+    expected = 1
+    cell_start = True
+    for line in lines:
+        m = _ROW_NUMBER_RE.match(line.clean) if cell_start and not line.blank else None
+        if m and int(m[1]) == expected:
+            groups.append([])
+            expected += 1
+        groups[-1].append(line)
+        cell_start = _is_pipe(line) or (cell_start and line.blank)
+    return [
+        Paragraph(tuple(g), table_row=True)
+        for g in groups
+        if any(not ln.blank and not _is_pipe(ln) for ln in g)
+    ]
 
 
 def _starts_lower(clean: str) -> bool:
@@ -123,8 +195,17 @@ def paragraphs(lines: tuple[Line, ...], *, one_line_each: bool = False) -> list[
     the author's own paragraphs (Word)."""
     mode = "lines" if one_line_each else wrap_mode(lines)
     out: list[Paragraph] = []
+    tables = dict(_table_regions(lines))
     blank_before = False
-    for line in lines:
+    skip_to = 0
+    for i, line in enumerate(lines):
+        if i < skip_to:
+            continue
+        if i in tables:
+            out.extend(_table_rows(lines[i : tables[i]]))
+            skip_to = tables[i]
+            blank_before = True
+            continue
         if line.blank or NOISE_LINE_RE.match(line.clean):
             blank_before = blank_before or line.blank
             continue

@@ -72,6 +72,9 @@ class _Node:
 def classify(para: Paragraph) -> tuple[str, str | None, str]:
     """(kind, number, rest of the line) of a body paragraph."""
     first = para.clean
+    if para.table_row:
+        number = first.split(" | ", 1)[0].strip("* .")
+        return "row", number if number.isdigit() else None, first
     if CLOSING_RE.match(first):
         return "closing", None, first
     found = match_marker(first)
@@ -147,7 +150,8 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
         if plain.startswith(("“", '"')):
             quoting = True
         if quoting:
-            kind, number, rest = "paragraph", None, para.clean
+            if not para.table_row:
+                kind, number, rest = "paragraph", None, para.clean
             if _QUOTE_END_RE.search(plain) and not (
                 plain.startswith("“") and plain.count("“") > plain.count("”")
             ):
@@ -155,10 +159,10 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
         if kind == "muc" and number is not None and not number.isdigit():
             # Roman parts follow each other (I, II, III): a lone "VIII." inside a
             # provision is a wrapped reference ("Phụ lục VII,\nVIII."), not a part.
-            if roman_value(number) != last.get("roman", 0) + 1 and (prev := _last_leaf(stack[-1])):
-                if prev.para is not None:
-                    prev.para = Paragraph((*prev.para.lines, *para.lines))
-                    continue
+            prev = _last_leaf(stack[-1])
+            if roman_value(number) != last.get("roman", 0) + 1 and prev and prev.para:
+                prev.para = Paragraph((*prev.para.lines, *para.lines))
+                continue
             last["roman"] = roman_value(number) or 0
         if kind in _THROUGH and number is not None and (value := _as_int(number)) is not None:
             if value <= last.get(kind, 0):
@@ -183,6 +187,8 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             )
             stack[-1].children.append(node)
             stack.append(node)
+        elif kind == "row":
+            stack[-1].children.append(_Node("row", number, None, para))
         elif stack[-1] is not root and _takes_title(stack[-1], para):
             node = stack[-1]
             node.heading = f"{node.heading} {para.clean}" if node.heading else para.clean
@@ -310,6 +316,8 @@ def _own_label(node: _Node, ordinal: int) -> str:
         return f"chú thích ảnh {ordinal}"
     if node.kind == "note":
         return f"ghi chú {ordinal}"
+    if node.kind == "row":
+        return f"số thứ tự {node.number} của bảng" if node.number else "hàng tiêu đề của bảng"
     return f"đoạn {ordinal}"
 
 
@@ -350,7 +358,9 @@ def freeze(
         counters["paragraph"] = 1  # the numbered line itself is the first đoạn
     out = []
     for node in nodes:
-        group = node.kind if node.kind in ("dash", "closing", "caption", "note") else "paragraph"
+        group = (
+            node.kind if node.kind in ("dash", "closing", "caption", "note", "row") else "paragraph"
+        )
         if node.kind in RANKS:
             ordinal = 0
             path_part = node.number or "?"
@@ -363,6 +373,7 @@ def freeze(
                 "preamble": "mở đầu",
                 "caption": "ảnh",
                 "note": "ghi chú",
+                "row": "bảng",
             }
             path_part = prefixes.get(node.kind, "đ") + str(ordinal)
         own = _own_label(node, ordinal)
@@ -372,6 +383,8 @@ def freeze(
             label = f"{own} {outer_label}".strip()  # "Điều 10", never "Điều 10 Chương II"
         elif parent is None:
             label = f"{own} {outer_label}".strip()
+        elif node.kind == "row" and parent_label:
+            label = f"{own} tại {parent_label}"
         else:
             label = _join_label(own, node, parent_label, parent)
         path = (*parent_path, path_part)
@@ -399,7 +412,7 @@ def freeze(
         out.append(
             Clause(
                 kind=node.kind,
-                number=node.number if node.kind in RANKS else str(ordinal),
+                number=node.number if node.kind in RANKS or node.kind == "row" else str(ordinal),
                 heading=heading,
                 path=path,
                 label=label,
