@@ -17,6 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from assistant.documents.corpus import load_corpus, parse_source
 from assistant.documents.noise import noise_spans, without_noise
 from assistant.documents.readers import SourceText, read_corpus_files, read_source
+from assistant.documents.readers_legacy import looks_tcvn3, tcvn3_to_unicode
 from assistant.documents.readers_tools import ocr_available
 from assistant.errors import ReadError
 from assistant.types import ParsedDocument, SkippedFile
@@ -326,3 +327,48 @@ def test_every_shared_document_reads_without_error(folder: str) -> None:
         assert source.text.strip()
         for start, end in noise_spans(source.text, source.format):
             assert 0 <= start < end <= len(source.text)
+
+
+# --- old TCVN3 (.VnTime) font encoding ------------------------------------------------
+
+TCVN3_LINES = [  # as a reader gets them from a file typed with .VnTime fonts
+    "Uû ban nh©n d©n",
+    "tØnh qu¶ng b×nh",
+    "Sè: 15/KH-UBND",
+    "KÕ ho¹ch",
+    "TriÓn khai c«ng t¸c phßng, chèng thiªn tai n¨m 2025",
+    "§iÒu 1",
+    "1. Së N«ng nghiÖp vµ M«i tr\xadêng chñ tr×, phèi hîp víi c¸c së, ngµnh.",
+]
+UNICODE_LINES = [
+    "Uỷ ban nhân dân",
+    "tỉnh quảng bình",
+    "Số: 15/KH-UBND",
+    "Kế hoạch",
+    "Triển khai công tác phòng, chống thiên tai năm 2025",
+    "Điều 1",
+    "1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với các sở, ngành.",
+]
+
+
+def test_tcvn3_office_file_comes_back_in_unicode(tmp_path: Path) -> None:
+    source = read_source(make_docx(TCVN3_LINES, tmp_path / "cu.docx"))
+    assert source.text.split("\n") == UNICODE_LINES
+
+
+def test_tcvn3_lines_are_converted_and_unicode_lines_kept() -> None:
+    mixed = "\n".join(
+        ["Céng hoµ x· héi chñ nghÜa ViÖt Nam", "CÔNG HÒA XÃ HỘI", "Diện tích × 2 × 3", "§iÒu 1"]
+    )
+    assert tcvn3_to_unicode(mixed).split("\n") == [
+        "Cộng hoà xã hội chủ nghĩa Việt Nam",
+        "CÔNG HÒA XÃ HỘI",  # Unicode, though Ô and Ò are TCVN3 codes too
+        "Diện tích × 2 × 3",  # a multiplication sign is no letter
+        "§iÒu 1",  # too few marks in a document that is mostly Unicode
+    ]
+    assert not looks_tcvn3("© 2025 Cổng thông tin điện tử · Bản quyền")
+
+
+def test_plain_text_is_never_converted(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("\n".join(TCVN3_LINES), encoding="utf-8")
+    assert read_source(tmp_path / "a.txt").text.split("\n") == TCVN3_LINES

@@ -3,7 +3,8 @@
 ``SourceText.text`` is the string every later character span indexes, so readers
 never tidy plain text: a .txt/.md file comes back exactly as written, apart from
 a dropped UTF-8 BOM, newlines unified to "\\n" and NFC normalisation. A scanned PDF is read by OCR and an old ``.doc`` by antiword
-(``readers_tools``); ``SourceText.ocr`` says the text was read from page images.
+(``readers_tools``); ``SourceText.ocr`` says the text was read from page images. Office
+files typed in the old TCVN3 font encoding come back in Unicode (``readers_legacy``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.documents.readers_legacy import tcvn3_to_unicode
 from assistant.documents.readers_office import read_docx, read_pdf
 from assistant.documents.readers_text import describe_error, read_plain
 from assistant.documents.readers_tools import read_doc
@@ -72,6 +74,8 @@ def read_source(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
     if len(data) > max_bytes:  # the file grew after stat()
         raise ReadError(name, f"tệp quá lớn: {_sizes(len(data), max_bytes)} (file too large)")
     raw, ocr = _READERS[fmt](data, name)
+    if fmt not in ("txt", "md"):  # plain text comes back as written
+        raw = tcvn3_to_unicode(raw)
     text = unicodedata.normalize("NFC", raw)
     if not text.strip():
         raise ReadError(name, _NO_TEXT)
