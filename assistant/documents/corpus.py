@@ -85,7 +85,9 @@ def load_corpus(folder: Path, *, max_bytes: int = 20 * 1024 * 1024) -> Corpus:
                 SkippedFile(source.source, f"không phân tích được cấu trúc (parse error: {exc})")
             )
             continue
-        if not parsed.chunks:
+        d = parsed.document
+        if not parsed.chunks and not (d.doc_number or (d.issuer and d.date)):
+            # a header or a summary alone is kept: its số hiệu, date and issuer are citable
             skipped.append(
                 SkippedFile(source.source, "không có nội dung để trích dẫn (no citable text)")
             )

@@ -141,10 +141,14 @@ _NEEDS_LOCALITY = frozenset(
 )
 
 
+# Types the số hiệu decides even over the title line.
+OVERRIDING_TYPES = frozenset({"Văn bản hợp nhất"})
+
+
 @dataclass(frozen=True)
 class HeaderFields:
     number: str | None = None
-    doc_type: str | None = None  # from the type line, "V/v" (công văn), else the number's code
+    doc_type: str | None = None  # from the type line, or "V/v" (công văn)
     organs: tuple[str, ...] = ()  # the authority lines, top down: ("Bộ Tài chính", "Cục Thuế")
     authority: str | None = None  # the promulgating authority under the title: "CHÍNH PHỦ"
     place: str | None = None
@@ -199,13 +203,18 @@ def find_place_date(lines: Iterable[Line]) -> tuple[str | None, dt.date | None]:
     return place, _parse_date(m["d"], m["m"], m["y"])
 
 
+def _motto_cell(cell: str) -> bool:
+    """A piece of the motto; one word alone ("HỘI") may open a body's name instead."""
+    return is_motto(cell) and len(cell.split()) >= 2
+
+
 def _organ_cell(cell: str) -> bool:
     return (
         is_upper_line(cell)
         and not re.search(r"\d", cell)
         and len(cell) <= 80
         and not type_name_of(cell)
-        and not is_motto(cell)
+        and not _motto_cell(cell)
         and not _NOT_ORGAN_RE.match(cell)
         and not re.match(r"^(?:Số|SỐ)\b", cell)
     )
@@ -214,6 +223,12 @@ def _organ_cell(cell: str) -> bool:
 def _starts_organ(cell: str) -> bool:
     k = key(cell)
     return any(k == h or k.startswith(h + " ") for h in _ORGAN_HEADS)
+
+
+def _cut_head(name: str) -> bool:
+    """ "ỦY" alone: the first word of "ỦY BAN …", cut by a line break."""
+    k = key(name)
+    return k not in _ORGAN_HEADS and any(h.startswith(k + " ") for h in _ORGAN_HEADS)
 
 
 def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
@@ -225,7 +240,7 @@ def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
     """
     names: list[str] = []
     for cell in _cells(lines):
-        if is_motto(cell) or re.match(r"^(?:Số|SỐ)\b", cell):
+        if _motto_cell(cell) or re.match(r"^(?:Số|SỐ)\b", cell):
             if names:
                 break
             continue
@@ -233,7 +248,9 @@ def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
             if names:
                 break
             continue
-        if names and (_OPEN_END_RE.search(names[-1]) or not _starts_organ(cell)):
+        if names and (
+            _OPEN_END_RE.search(names[-1]) or not _starts_organ(cell) or _cut_head(names[-1])
+        ):
             names[-1] = f"{names[-1]} {cell}"
         elif not names or key(cell) != key(names[-1]):
             names.append(cell)
@@ -287,9 +304,10 @@ def header_fields(layout: Layout, reference: str) -> HeaderFields:
     if date is None:
         place, date = find_place_date(layout.header)
     doc_type = type_name_of(layout.type_line.clean) if layout.type_line else None
-    if doc_type is None and any(re.match(r"^V/v\b", ln.clean) for ln in layout.header):
+    if doc_type is None and any(re.match(r"^V/v\b", ln.clean, re.I) for ln in layout.header):
         doc_type = "Công văn"  # NĐ 30/2020: a công văn has "V/v" and no type line
-    if doc_type is None and number:
+    if number and doc_type_of_number(number) in OVERRIDING_TYPES:
+        # a consolidated text repeats the type line of the document it consolidates
         doc_type = doc_type_of_number(number)
     return HeaderFields(
         number=number,

@@ -174,18 +174,20 @@ def type_name_of(clean: str) -> str | None:
 # Lines a web library wraps a document in: banners, loading notices, its metadata table.
 CHROME_RE = re.compile(
     r"^(?:Đang tải văn bản|Bản dịch này thuộc|THƯ VIỆN PHÁP LUẬT|Click vào|Các nội dung của VB"
-    r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI|Văn bản này chưa cập nhật|hủy bỏ$|: Sửa đổi|X$|#$"
+    r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI|Văn bản này chưa cập nhật|hủy bỏ$|: Sửa đổi|X$|#$|Xem (?:thêm )?chi tiết"
     r"|(?:Ngày công báo|Số công báo|Ngày hiệu lực|Tình trạng)\s*:)",
 )
-MOTTO_RE = re.compile(r"CỘNG H[ÒO]A XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM")
+MOTTO_RE = re.compile(
+    r"CỘNG H[ÒO]A XÃ HỘI|H[ÒO]A XÃ HỘI CHỦ NGHĨA|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do"
+)
 # A line that opens the body: the legal bases, the proposal, a first article or chapter.
 BODY_OPENING_RE = re.compile(
     r"^[-–]?\s*(?:Căn cứ|Theo đề nghị|Xét đề nghị|Trên cơ sở|Điều\s+1\b|Chương\s+I\b|Phần\s+I\b)"
 )
 # "*Hà Nội, ngày 20" / "tháng 11 năm 2025*": a place and date broken over two lines.
 DATE_PIECE_RE = re.compile(
-    r"^(?:[^\W\d_][^,\d]{0,40},\s*)?ngày\s*\d{0,2}\s*$"
-    r"|^(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}\b",
+    r"^(?:[^\W\d_][^,\d]{0,40},\s*)?ngày(?:\s+\d{1,2})?(?:\s+tháng(?:\s+\d{1,2})?)?\s*$"
+    r"|^(?:ngày\s+)?(?:\d{1,2}\s+)?(?:tháng\s+)?\d{1,2}\s+năm\s+\d{4}\b",
     re.IGNORECASE,
 )
 # The labels of a web library's metadata table ("Số hiệu:", "Loại văn bản:" …).
@@ -212,9 +214,25 @@ def _document_start(lines: tuple[Line, ...]) -> int:
                 nxt = next((j for j in range(k + 1, motto) if not lines[j].blank), None)
                 if nxt is not None and not is_upper_line(lines[nxt].clean):
                     start = nxt + 1
+    # Walking up from the motto over the header table, prose (a site's summary of the
+    # document) marks where the page ends and the document begins.
+    k = motto - 1
+    while k >= start and _header_like(lines[k]):
+        k -= 1
+    if k >= start and (len(lines[k].clean) > 80 or lines[k].clean.endswith((".", ";", ":"))):
+        start = k + 1
     while start < motto and lines[start].blank:
         start += 1
     return start
+
+
+def _header_like(line: Line) -> bool:
+    clean = line.clean
+    return (
+        line.blank
+        or (is_upper_line(clean) and len(clean) <= 80 and not re.search(r"\d", clean))
+        or (clean.startswith("Số") and len(clean) <= 40)
+    )
 
 
 def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str], Line | None]:
@@ -241,7 +259,14 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
     # Everything above the type line ("KẾT LUẬN") is header when no prose precedes it,
     # even where lost tabs have merged a stamp's columns into mixed-case lines.
     window = lines[start : start + 60]
-    type_at = next((start + k for k, ln in enumerate(window) if type_name_of(ln.clean)), None)
+    type_at = next(
+        (
+            start + k
+            for k, ln in enumerate(window)
+            if type_name_of(ln.clean) or _split_type(lines, start + k)
+        ),
+        None,
+    )
     if type_at is not None and any(
         _reads_as_body(ln) or BODY_OPENING_RE.match(ln.clean) for ln in lines[start:type_at]
     ):
@@ -254,9 +279,9 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
             i += 1
         elif STRUCTURE_MARKER_RE.match(clean):
             break  # "I. MỤC TIÊU" or "1. …": the body has begun
-        elif type_line is None and type_name_of(clean):
-            type_line = line
-            i += 1
+        elif type_line is None and (type_name_of(clean) or _split_type(lines, i)):
+            type_line = _split_type(lines, i) or line
+            i += 1 if type_line is line else 2
             while i < n and lines[i].blank:
                 i += 1
             j = paragraph_from(i)
@@ -267,7 +292,7 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
                 if not (is_upper_line(ln.clean) and re.match(r"^C[ỦU]A\s", ln.clean))
             )
             i = j
-        elif re.match(r"^V/v\b", clean):
+        elif re.match(r"^V/v\b", clean, re.IGNORECASE):
             j = paragraph_from(i)
             title.extend(ln.clean for ln in lines[i:j])
             i = j
@@ -297,6 +322,15 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
         else:
             break
     return i, column_title + title, type_line
+
+
+def _split_type(lines: tuple[Line, ...], i: int) -> Line | None:
+    """ "**QUYẾT" / "ĐỊNH**": a type line a web page broke in two, as one line."""
+    if i + 1 >= len(lines) or not is_upper_line(lines[i].clean) or len(lines[i].clean) > 12:
+        return None
+    a, b = lines[i], lines[i + 1]
+    joined = Line(a.start, b.end, f"{a.raw} {b.raw}", f"{a.clean} {b.clean}")
+    return joined if type_name_of(joined.clean) else None
 
 
 def _reads_as_body(line: Line) -> bool:

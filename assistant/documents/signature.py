@@ -28,7 +28,7 @@ from assistant.types import CopyStamp, Signer
 
 _TITLE_WORD_RE = re.compile(
     r"^(?:PHÓ|CHỦ TỊCH|BÍ THƯ|CHÁNH|CHÀNH|GIÁM ĐỐC|TRƯỞNG|TỔNG|THỦ TƯỚNG|BỘ TRƯỞNG|ỦY VIÊN|UỶ VIÊN"
-    r"|CỤC TRƯỞNG|VỤ TRƯỞNG|VIỆN TRƯỞNG|THỐNG ĐỐC|CHỦ NHIỆM|KIỂM TOÁN)\b"
+    r"|CỤC TRƯỞNG|VỤ TRƯỞNG|VIỆN TRƯỞNG|THỐNG ĐỐC|CHỦ NHIỆM|KIỂM TOÁN|THỨ TRƯỞNG)\b"
 )
 _SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký|ký, ghi rõ)", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
@@ -82,6 +82,10 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
             collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
         elif _name_of(clean):
             name = _name_of(clean)
+            break
+        elif i < len(lines) and _name_of(f"{clean} {lines[i].clean}"):
+            name = _name_of(f"{clean} {lines[i].clean}")  # "**Dương" / "Đức Tuấn**"
+            i += 1
             break
         else:
             i -= 1

@@ -29,9 +29,10 @@ WEB_FIELDS: dict[str, str] = {
     "ngày hiệu lực": "effective_text",
     "tình trạng": "status",
 }
+# A label cell: "Số hiệu:", "**Số hiệu**", "Số hiệu: 164/KH-UBND" (a colon before a value).
 _LABEL_RE = re.compile(
-    r"^(?P<label>" + "|".join(re.escape(k) for k in WEB_FIELDS) + r")\s*:?\s*(?P<value>.*)$",
-    re.IGNORECASE,
+    r"^(?P<label>" + "|".join(re.escape(k.capitalize()) for k in WEB_FIELDS) + r")"
+    r"\s*(?::\s*(?P<value>.*)|:?\s*$)"
 )
 # What a site writes where it does not know a value.
 NO_VALUE_RE = re.compile(
@@ -85,15 +86,22 @@ def _cells(lines: Iterable[Line]) -> list[str]:
 
 
 def web_metadata(lines: Iterable[Line]) -> WebMeta:
-    """The first value of each field in ``lines`` (a label's value is the next cell)."""
+    """The first value of each field in ``lines`` (a label's value is the next cell).
+
+    A label counts only inside a block of labels (another label within a few cells): a
+    lone "Loại văn bản" in an article heading or a form is not the site's table.
+    """
     cells = _cells(lines)
+    labels = [i for i, cell in enumerate(cells) if _LABEL_RE.match(cell)]
     found: dict[str, str] = {}
-    for i, cell in enumerate(cells):
-        m = _LABEL_RE.match(cell)
-        if not m:
+    for n, i in enumerate(labels):
+        near = [j for j in labels[max(0, n - 1) : n + 2] if j != i and abs(j - i) <= 6]
+        if not near:
             continue
+        m = _LABEL_RE.match(cells[i])
+        assert m is not None
         field = WEB_FIELDS[m["label"].lower()]
-        value = m["value"].strip()
+        value = (m["value"] or "").strip()
         if not value and i + 1 < len(cells) and not _LABEL_RE.match(cells[i + 1]):
             value = cells[i + 1]
         value = " ".join(value.split())
