@@ -9,6 +9,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import docx
 import matplotlib
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -372,3 +373,21 @@ def test_tcvn3_lines_are_converted_and_unicode_lines_kept() -> None:
 def test_plain_text_is_never_converted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("\n".join(TCVN3_LINES), encoding="utf-8")
     assert read_source(tmp_path / "a.txt").text.split("\n") == TCVN3_LINES
+
+
+def test_tcvn3_docx_runs_are_converted_by_their_font_capitals_included(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.styles["Normal"].font.name = ".VnTime"  # the whole document's default font
+    heading = document.add_paragraph()
+    heading.add_run("céng hoµ x· héi chñ nghÜa viÖt nam").font.name = ".VnTimeH"
+    document.add_paragraph("§iÒu 1. Ph¹m vi ®iÒu chØnh")  # in the default font
+    mixed = document.add_paragraph()
+    mixed.add_run("Theo ").font.name = ".VnTime"
+    mixed.add_run("Nghị định số 30/2020/NĐ-CP về công tác văn thư").font.name = "Times New Roman"
+    document.save(str(tmp_path / "cu.docx"))
+
+    assert read_source(tmp_path / "cu.docx").text.split("\n") == [
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Điều 1. Phạm vi điều chỉnh",
+        "Theo Nghị định số 30/2020/NĐ-CP về công tác văn thư",
+    ]

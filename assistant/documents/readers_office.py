@@ -21,6 +21,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from pypdf import PasswordType
 from pypdf.errors import DependencyError
 
+from assistant.documents.readers_legacy import DocxFonts
 from assistant.documents.readers_text import describe_error
 from assistant.documents.readers_tools import (
     antiword_text,
@@ -78,6 +79,7 @@ class _DocxBody:
 
     def __init__(self, document: DocxDocument) -> None:
         self._numbering = _ListNumbering(document)
+        self._fonts = DocxFonts(document.styles.element)
 
     def lines(self, container: BaseOxmlElement) -> list[str]:
         out: list[str] = []
@@ -95,7 +97,9 @@ class _DocxBody:
         return out
 
     def _paragraph(self, p: BaseOxmlElement) -> str:
-        text = "".join(run.text for run in p.xpath(_RUNS))
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        style_id = style.get(qn("w:val")) if style is not None else None
+        text = "".join(self._fonts.text(run, style_id, run.text) for run in p.xpath(_RUNS))
         marker = self._numbering.marker(p)
         if marker is None:
             return text
