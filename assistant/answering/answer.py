@@ -12,11 +12,12 @@ import time
 from collections.abc import Sequence
 from functools import lru_cache
 
+from assistant.answering.analyse import analyse
 from assistant.answering.citations import verify
-from assistant.answering.compose import detect_intent
 from assistant.answering.conversation import Turn, resolve
 from assistant.answering.engine import Engine, open_engine
 from assistant.answering.llm import LLMConfig, generate
+from assistant.documents.relations import validity_notes
 from assistant.search.retrieval import SearchFilters
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -72,6 +73,9 @@ def answer(
         draft = engine.composer.compose(question, resolved.question, resolved.documents, filters)
     composed = time.perf_counter()
     checked = verify(draft, {d.doc_id: d for d in engine.index.documents})
+    notes = validity_notes((c.doc_number for c in checked.citations), engine.relations)
+    if notes and not checked.abstained:
+        checked = dataclasses.replace(checked, statements=(*checked.statements, *notes))
     timings = {
         "load": round((loaded - started) * 1000, 1),
         "compose": round((composed - loaded) * 1000, 1),
@@ -98,8 +102,14 @@ def _generated(
     config = LLMConfig.from_env() if llm is True else (llm or None)
     if config is None:
         return None
-    intent = detect_intent(resolved, engine.searcher)
-    if intent.kind not in ("general", "figure", "deadline"):
+    analysis = analyse(resolved, engine.index.documents)
+    if len(analysis.parts) > 1 or analysis.first.asked not in (
+        "content",
+        "when",
+        "person",
+        "figure",
+        "deadline",
+    ):
         return None
     if documents and not (filters and filters.doc_ids):
         base = filters or SearchFilters()

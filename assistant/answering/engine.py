@@ -9,9 +9,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answering.abstain import AbstentionModel
 from assistant.answering.compose import Composer
 from assistant.answering.responsibility import ResponsibilityIndex
 from assistant.documents.corpus import load_corpus
+from assistant.documents.relations import Relation, find_relations
 from assistant.errors import AssistantError, IndexMismatchError
 from assistant.search.embedder import Embedder, get_embedder
 from assistant.search.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
@@ -31,6 +33,7 @@ class Engine:
     searcher: HybridSearcher
     composer: Composer
     skipped: tuple[SkippedFile, ...] = ()
+    relations: tuple[Relation, ...] = ()  # which documents replace or amend which
 
 
 def ensure_index(
@@ -84,5 +87,6 @@ def open_engine(
     )
     searcher = HybridSearcher(index, embedder)
     # The responsibility index is derived from the chunks, so it is rebuilt with every load.
-    composer = Composer(searcher, ResponsibilityIndex(index.chunks))
-    return Engine(settings, embedder, index, searcher, composer, skipped)
+    composer = Composer(searcher, ResponsibilityIndex(index.chunks), AbstentionModel.load())
+    relations = find_relations(index.documents, index.chunks)
+    return Engine(settings, embedder, index, searcher, composer, skipped, relations)
