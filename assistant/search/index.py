@@ -71,8 +71,12 @@ def corpus_fingerprint(folder: Path) -> str:
 def embedding_text(chunk: Chunk, document: Document) -> str:
     """What is embedded and tokenised for a chunk: the document's name, the heading path
     (so "- Phối hợp …" under "4. Sở Nội vụ" is found for Sở Nội vụ), and the clause text."""
+    # An article of a codification is found by the law or decree it comes from.
+    cited = chunk.metadata.get("doc_number")
+    source_name = chunk.label if cited and cited != document.doc_number else ""
     parts = [
         document.short_name,
+        source_name,
         document.issuer or "",
         " › ".join(chunk.breadcrumb),
         chunk.clean_text,
