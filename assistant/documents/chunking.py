@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 from assistant.documents.blocks import paragraphs
 from assistant.documents.grammar import cite
 from assistant.documents.layout import split_lines
+from assistant.documents.noise import within
 from assistant.documents.structure import INFERRED_NOTE, RANKS
 from assistant.types import Chunk, Clause, Document
 
 CHUNKER_VERSION = "1"
 
 
-def clean_span(text: str) -> str:
+def clean_span(text: str, noise: Sequence[tuple[int, int]] = ()) -> str:
     """Readable text of a span: markup removed, paragraphs on their own lines."""
-    return "\n".join(p.clean for p in paragraphs(split_lines(text)))
+    return "\n".join(p.clean for p in paragraphs(split_lines(text, noise)))
 
 
 def _display_heading(clause: Clause, text: str) -> str:
@@ -49,7 +51,9 @@ def chunk_id(doc_id: str, path: tuple[str, ...], clean_text: str) -> str:
     return f"{doc_id}:{digest}"
 
 
-def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk, ...]:
+def make_chunks(
+    document: Document, outline: tuple[Clause, ...], noise: Sequence[tuple[int, int]] = ()
+) -> tuple[Chunk, ...]:
     text = document.text
     out: list[Chunk] = []
 
@@ -59,7 +63,7 @@ def make_chunks(document: Document, outline: tuple[Clause, ...]) -> tuple[Chunk,
         if clause.kind == "note":
             return  # provenance ("(Điều 1 Nghị định số …)"), carried by the label instead
         span_text = text[clause.start : clause.end]
-        clean = clean_span(span_text)
+        clean = clean_span(span_text, within(list(noise), clause.start, clause.end))
         if not clean:
             return
         whole = enclosing or clause

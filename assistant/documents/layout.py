@@ -10,8 +10,10 @@ general rule about that layout, never a rule about one file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.documents.noise import without_noise
 from assistant.documents.textnorm import key, strip_markup
 
 DOC_TYPES: dict[str, str] = {
@@ -132,12 +134,16 @@ class Layout:
     prefix: tuple[Line, ...] = ()  # web-page chrome above the document's own header
 
 
-def split_lines(text: str) -> tuple[Line, ...]:
+def split_lines(text: str, noise: Sequence[tuple[int, int]] = ()) -> tuple[Line, ...]:
+    """Lines with their spans; ``noise`` (see ``noise.noise_spans``) is left out of each
+    line's clean text only, so a gazette page header reads as a blank line."""
     lines = []
     pos = 0
+    spans = list(noise)
     for raw in text.split("\n"):
         end = pos + len(raw)
-        lines.append(Line(pos, end, raw, strip_markup(raw.replace("\t", " "))))
+        words = without_noise(text, spans, pos, end) if spans else raw
+        lines.append(Line(pos, end, raw, strip_markup(words.replace("\t", " "))))
         pos = end + 1
     return tuple(lines)
 
@@ -373,8 +379,8 @@ def _body_end(lines: tuple[Line, ...], start: int) -> int:
     return len(lines)
 
 
-def analyse(text: str) -> Layout:
-    lines = split_lines(text)
+def analyse(text: str, noise: Sequence[tuple[int, int]] = ()) -> Layout:
+    lines = split_lines(text, noise)
     doc_start = _document_start(lines)
     start, title_parts, type_line = _header_end(lines, doc_start)
     if start == doc_start:

@@ -10,6 +10,7 @@ from assistant.documents.blocks import paragraphs
 from assistant.documents.chunking import make_chunks, slug
 from assistant.documents.docmeta import read_metadata
 from assistant.documents.layout import analyse
+from assistant.documents.noise import noise_spans
 from assistant.documents.structure import parse_clauses
 from assistant.documents.textnorm import nfc
 from assistant.types import Document, ParsedDocument
@@ -18,7 +19,8 @@ from assistant.types import Document, ParsedDocument
 def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
     """Parse one document. ``text`` must be the exact text that spans will index (NFC)."""
     text = nfc(text)
-    layout = analyse(text)
+    noise = noise_spans(text, fmt)  # page headers, split syllables: out of the searchable text
+    layout = analyse(text, noise)
     m = read_metadata(layout, text)
     number = m.number
 
@@ -47,7 +49,7 @@ def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
     one_line_each = fmt == "docx"  # Word paragraphs are the author's own
     outline = parse_clauses(paragraphs(layout.body, one_line_each=one_line_each))
     outline += attachment_clauses(layout.tail, one_line_each=one_line_each)
-    return ParsedDocument(document, outline, make_chunks(document, outline))
+    return ParsedDocument(document, outline, make_chunks(document, outline, noise))
 
 
 def _doc_key(source: str, text: str) -> str:
