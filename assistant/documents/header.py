@@ -236,24 +236,33 @@ def header_organs(lines: Iterable[Line], reference: str) -> list[str]:
 
     "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG BÌNH" is one name (the second line opens no body);
     "BỘ TÀI CHÍNH" / "CỤC THUẾ" are two, the lower one the issuer. The column ends where
-    the motto's column begins.
+    the motto's column begins: a motto line of its own, or the row holding the number or
+    the date (a Word table's rows pair the left cell with the motto's pieces).
     """
     names: list[str] = []
-    for cell in _cells(lines):
-        if _motto_cell(cell) or re.match(r"^(?:Số|SỐ)\b", cell):
-            if names:
-                break
-            continue
-        if not _organ_cell(cell):
-            if names:
-                break
-            continue
-        if names and (
-            _OPEN_END_RE.search(names[-1]) or not _starts_organ(cell) or _cut_head(names[-1])
-        ):
-            names[-1] = f"{names[-1]} {cell}"
-        elif not names or key(cell) != key(names[-1]):
-            names.append(cell)
+    for line in lines:
+        cells = cells_of(line)
+        ends_row = len(cells) > 1 and any(
+            _DATE_RE.search(c) or re.match(r"^(?:Số|SỐ)\b", c) for c in cells[1:]
+        )
+        for position, cell in enumerate(cells):
+            stop = _motto_cell(cell) or re.match(r"^(?:Số|SỐ)\b", cell) or not _organ_cell(cell)
+            if stop:
+                if names and position == 0:
+                    return _recased(names, reference)
+                continue
+            if names and (
+                _OPEN_END_RE.search(names[-1]) or not _starts_organ(cell) or _cut_head(names[-1])
+            ):
+                names[-1] = f"{names[-1]} {cell}"
+            elif not names or key(cell) != key(names[-1]):
+                names.append(cell)
+        if ends_row and names:
+            break
+    return _recased(names, reference)
+
+
+def _recased(names: list[str], reference: str) -> list[str]:
     return [title_case_vn(" ".join(n.split()), reference) for n in names]
 
 

@@ -281,8 +281,8 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
     while i < n:
         line = lines[i]
         clean = line.clean
-        if line.blank or is_motto(clean):
-            i += 1
+        if line.blank or is_motto(clean) or SO_HIEU_RE.match(clean):
+            i += 1  # a số hiệu on its own line ("Số:" / "43-CT/TW") is no Party "43-" unit
         elif STRUCTURE_MARKER_RE.match(clean):
             break  # "I. MỤC TIÊU" or "1. …": the body has begun
         elif type_line is None and (type_name_of(clean) or _split_type(lines, i)):
@@ -291,12 +291,15 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
             while i < n and lines[i].blank:
                 i += 1
             j = paragraph_from(i)
-            # The trích yếu follows the type line; "CỦA BAN BÍ THƯ" names the issuer, not the subject.
-            title.extend(
-                ln.clean
-                for ln in lines[i:j]
-                if not (is_upper_line(ln.clean) and re.match(r"^C[ỦU]A\s", ln.clean))
-            )
+            # The trích yếu follows the type line; "CỦA BAN BÍ THƯ" names the issuer, not
+            # the subject, and may stand in a paragraph of its own above the subject.
+            issuer_only = all(_names_issuer(ln) for ln in lines[i:j])
+            if i < j and issuer_only:
+                i = j
+                while i < n and lines[i].blank:
+                    i += 1
+                j = paragraph_from(i)
+            title.extend(ln.clean for ln in lines[i:j] if not _names_issuer(ln))
             i = j
         elif re.match(r"^V/v\b", clean, re.IGNORECASE):
             j = paragraph_from(i)
@@ -328,6 +331,11 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
         else:
             break
     return i, column_title + title, type_line
+
+
+def _names_issuer(line: Line) -> bool:
+    """ "CỦA BAN BÍ THƯ" under the type line: whose document, not what about."""
+    return is_upper_line(line.clean) and re.match(r"^C[ỦU]A\s", line.clean) is not None
 
 
 def _split_type(lines: tuple[Line, ...], i: int) -> Line | None:

@@ -33,12 +33,14 @@ _TITLE_WORD_RE = re.compile(
 _SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký|ký, ghi rõ)", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
 _NAME_SIGNED_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*[Đđ]ã ký\s*\)$")
-# "… có hiệu lực (thi hành) (kể) từ ngày 01 tháng 01 năm 2019" / "… từ ngày 01/7/2025" /
-# "… kể từ ngày ký": the document's own (the subject is "… này").
+# "… này có hiệu lực (thi hành) (kể) từ ngày 01 tháng 01 năm 2019" / "… từ ngày 01/7/2025" /
+# "… kể từ ngày ký": the document's own (the subject is "… này", maybe "… này thay thế …
+# và có hiệu lực …"). Matched with the spaces
+# removed, so that a PDF's split syllables ("hiệ u lự c thi hành t ừ") still read.
 _EFFECTIVE_RE = re.compile(
-    r"\bnày\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?từ\s+(?:ngày\s+)?"
-    r"(?:(?P<d>\d{1,2})(?:\s+tháng\s+|/)(?P<m>\d{1,2})(?:\s+năm\s+|/)(?P<y>\d{4})"
-    r"|(?P<signed>ký|được thông qua))",
+    r"này(?:[^.;]{0,300}?và)?(?:đã)?cóhiệulực(?:thihành)?(?:kể)?từ(?:ngày)?"
+    r"(?:(?P<d>\d{1,2})(?:tháng|/)(?P<m>\d{1,2})(?:năm|/)(?P<y>\d{4})"
+    r"|(?P<signed>ký|đượcthôngqua))",
     re.IGNORECASE,
 )
 # "Luật này được Quốc hội … thông qua ngày 12 tháng 6 năm 2018": the date of a law.
@@ -168,8 +170,7 @@ def _date(d: str, m: str, y: str) -> dt.date | None:
 
 def effective_date(text: str, issued: dt.date | None) -> dt.date | None:
     """When the document itself says it takes effect ("kể từ ngày ký": its own date)."""
-    flat = " ".join(re.sub(r"\*+", "", text).split())
-    m = _EFFECTIVE_RE.search(flat)
+    m = _EFFECTIVE_RE.search(re.sub(r"[\s*]+", "", text))
     if not m:
         return None
     if m["signed"]:
