@@ -55,7 +55,9 @@ def _load(corpus_dir: Path | None) -> Corpus:
     folder = corpus_dir or settings.corpus_dir
     if not folder.is_dir():
         raise AssistantError(f"Không tìm thấy thư mục văn bản: {folder} (corpus folder not found)")
-    return load_corpus(folder, max_bytes=settings.max_file_bytes)
+    return load_corpus(
+        folder, max_bytes=settings.max_file_bytes, allowed_dirs=settings.allowed_dirs
+    )
 
 
 def _print_json(data: Any) -> None:

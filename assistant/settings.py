@@ -23,6 +23,14 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "corpus",
         description="Folder of source documents (.txt .md .docx .pdf .html).",
     )
+    allowed_dirs: tuple[Path, ...] = Field(
+        default=(),
+        description=(
+            "Folders outside corpus_dir that a link in the corpus folder may point into, e.g. "
+            "a shared drive; a link or path leading anywhere else is refused unread. "
+            "From the environment as JSON: ASSISTANT_ALLOWED_DIRS='[\"/mnt/vanban\"]'."
+        ),
+    )
     index_dir: Path = Field(
         default=PROJECT_ROOT / "index", description="Folder of the built index (not in git)."
     )

@@ -57,7 +57,11 @@ def ensure_index(
         raise AssistantError(
             f"Không tìm thấy thư mục văn bản: {settings.corpus_dir} (corpus folder not found)"
         )
-    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    corpus = load_corpus(
+        settings.corpus_dir,
+        max_bytes=settings.max_file_bytes,
+        allowed_dirs=settings.allowed_dirs,
+    )
     for skipped in corpus.skipped:
         say(f"Bỏ qua {skipped.source}: {skipped.reason}")
     if not corpus.chunks:

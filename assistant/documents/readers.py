@@ -9,9 +9,10 @@ files typed in the old TCVN3 font encoding come back in Unicode (``readers_legac
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +84,14 @@ def read_source(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
 
 
 def read_corpus_files(
-    folder: Path, *, max_bytes: int = MAX_FILE_BYTES
+    folder: Path, *, max_bytes: int = MAX_FILE_BYTES, allowed_dirs: Sequence[Path] = ()
 ) -> tuple[list[SourceText], list[SkippedFile]]:
-    """Read every file directly in ``folder``, sorted by name; a bad file is logged, reported, skipped."""
+    """Read every file directly in ``folder``, sorted by name; a bad file is logged, reported, skipped.
+
+    A file whose real path (links resolved) lies outside ``folder`` and ``allowed_dirs`` is
+    refused unread, and a file with the same text as one read before it is read once: the
+    skipped entry names the file it repeats.
+    """
     folder = Path(folder)
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
@@ -93,17 +99,25 @@ def read_corpus_files(
         raise ReadError(
             str(folder), f"không mở được thư mục (cannot open folder: {exc.strerror})"
         ) from exc
+    roots = _roots(folder, allowed_dirs)
     texts: list[SourceText] = []
     skipped: list[SkippedFile] = []
+    first_with_text: dict[str, str] = {}  # sha256 of the text → the file read with it
     for path in entries:
         # Hidden files and Word's "~$name.docx" lock files are not documents anyone dropped in.
         if path.name.startswith((".", "~$")):
             logger.debug("Bỏ qua tệp ẩn %s", path.name)
             continue
         try:
+            check_inside(path, roots)
             if path.is_dir():
                 raise ReadError(path.name, "là thư mục con, không được đọc (subfolder; not read)")
-            texts.append(read_source(path, max_bytes=max_bytes))
+            source = read_source(path, max_bytes=max_bytes)
+            digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+            if digest in first_with_text:
+                raise ReadError(path.name, duplicate_reason(first_with_text[digest]))
+            first_with_text[digest] = path.name
+            texts.append(source)
         except ReadError as exc:
             logger.warning("Bỏ qua %s: %s", exc.source, exc.reason)
             skipped.append(SkippedFile(exc.source, exc.reason))
@@ -115,6 +129,51 @@ def read_corpus_files(
                 )
             )
     return texts, skipped
+
+
+OUTSIDE_CORPUS = (
+    "là liên kết hoặc đường dẫn ra ngoài thư mục văn bản nên không được đọc; nếu cần, hãy chép "
+    "tệp vào thư mục này hoặc thêm thư mục của nó vào cài đặt allowed_dirs "
+    "(link or path outside the corpus folder; refused)"
+)
+
+
+def duplicate_reason(first: str) -> str:
+    """Why a copy is skipped: it names the file whose text it repeats."""
+    return f"trùng nội dung với tệp {first}, chỉ đọc một lần (duplicate of {first})"
+
+
+def _roots(folder: Path, allowed_dirs: Sequence[Path]) -> tuple[Path, ...]:
+    return tuple(Path(d).resolve() for d in (folder, *allowed_dirs))
+
+
+def check_inside(path: Path, roots: Sequence[Path]) -> None:
+    """Raise ``ReadError`` unless ``path``, every link followed, lies inside one of ``roots``."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise ReadError(path.name, OUTSIDE_CORPUS) from exc
+    if not any(real.is_relative_to(root) for root in roots):
+        logger.warning("Từ chối %s: trỏ tới %s, ngoài thư mục văn bản", path.name, real)
+        raise ReadError(path.name, OUTSIDE_CORPUS)
+
+
+def outside_corpus(folder: Path, allowed_dirs: Sequence[Path] = ()) -> list[SkippedFile]:
+    """The files of ``folder`` that lead outside it, found without reading any file (for the app)."""
+    roots = _roots(folder, allowed_dirs)
+    refused: list[SkippedFile] = []
+    try:
+        entries = sorted(Path(folder).iterdir(), key=lambda p: p.name)
+    except OSError:
+        return refused
+    for path in entries:
+        if path.name.startswith((".", "~$")):
+            continue
+        try:
+            check_inside(path, roots)
+        except ReadError as exc:
+            refused.append(SkippedFile(exc.source, exc.reason))
+    return refused
 
 
 def _text_only(reader: Callable[[bytes, str], str]) -> Callable[[bytes, str], tuple[str, bool]]:

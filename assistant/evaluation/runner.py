@@ -109,7 +109,11 @@ DEFAULT_THRESHOLDS = PROJECT_ROOT / "eval" / "thresholds.json"
 
 
 def _meta(settings: Settings, gold_path: Path, model_id: str, command: str) -> dict[str, Any]:
-    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    corpus = load_corpus(
+        settings.corpus_dir,
+        max_bytes=settings.max_file_bytes,
+        allowed_dirs=settings.allowed_dirs,
+    )
     return {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
@@ -147,7 +151,11 @@ def evaluate(
     pipeline = None
     if textbook:
         say("Đang dựng pipeline LangChain mẫu (textbook)…")
-        corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+        corpus = load_corpus(
+            settings.corpus_dir,
+            max_bytes=settings.max_file_bytes,
+            allowed_dirs=settings.allowed_dirs,
+        )
         pipeline = TextbookPipeline.build(corpus, engine.embedder)
     texts = {d.source: d.text for d in engine.index.documents}
     numbers = {d.doc_id: d.doc_number for d in engine.index.documents}
@@ -219,7 +227,11 @@ def evaluate_predictions(
     a gold item without a prediction is scored as an empty answer that did not abstain.
     """
     items = load_gold(gold_path)
-    corpus = load_corpus(settings.corpus_dir, max_bytes=settings.max_file_bytes)
+    corpus = load_corpus(
+        settings.corpus_dir,
+        max_bytes=settings.max_file_bytes,
+        allowed_dirs=settings.allowed_dirs,
+    )
     texts = {p.document.source: p.document.text for p in corpus.documents}
     by_key: dict[str, Prediction] = {}
     with predictions_path.open(encoding="utf-8") as handle:

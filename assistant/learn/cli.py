@@ -47,7 +47,11 @@ def _library(corpus_dir: Path | None) -> Library:
     if not folder.is_dir():
         _fail(f"Không tìm thấy thư mục văn bản: {folder}")
     try:
-        return Library.from_corpus(load_corpus(folder, max_bytes=settings.max_file_bytes))
+        return Library.from_corpus(
+            load_corpus(
+                folder, max_bytes=settings.max_file_bytes, allowed_dirs=settings.allowed_dirs
+            )
+        )
     except AssistantError as exc:
         _fail(str(exc))
     raise AssertionError("unreachable")

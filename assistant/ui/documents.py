@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.answering.engine import Engine
+from assistant.documents.corpus import versions, versions_message
+from assistant.documents.readers import outside_corpus
 from assistant.types import Chunk, Document
 from assistant.ui.format import escape_markdown, relations, relations_dot, vn_date
 
@@ -27,8 +29,19 @@ def render(engine: Engine) -> None:
         hide_index=True,
         width="stretch",
     )
-    for skipped in engine.skipped:
+    # Links out of the corpus folder are found again on every load (the skipped list is
+    # only the last build's), so the refusal stays visible while the link is there.
+    shown = {s.source for s in engine.skipped}
+    settings = engine.settings
+    refused = [
+        s
+        for s in outside_corpus(settings.corpus_dir, settings.allowed_dirs)
+        if s.source not in shown
+    ]
+    for skipped in (*engine.skipped, *refused):
         st.warning(f"Bỏ qua tệp {skipped.source}: {skipped.reason}")
+    for doc_number, texts in versions(documents).items():
+        st.warning(versions_message(doc_number, texts))
 
     st.subheader("Quan hệ giữa các văn bản")
     found = relations(documents)

@@ -30,13 +30,20 @@ SUBMITTED = "learn_quiz_submitted"
 
 
 @st.cache_resource(show_spinner=False)
-def get_library(corpus_dir: str, max_bytes: int) -> Library:
+def get_library(corpus_dir: str, max_bytes: int, allowed_dirs: tuple[str, ...] = ()) -> Library:
     """Parsing alone, no embedding model: the learning views need only the text."""
-    return Library.from_corpus(load_corpus(Path(corpus_dir), max_bytes=max_bytes))
+    allowed = tuple(Path(d) for d in allowed_dirs)
+    return Library.from_corpus(
+        load_corpus(Path(corpus_dir), max_bytes=max_bytes, allowed_dirs=allowed)
+    )
 
 
 def render(settings: Settings) -> None:
-    library = get_library(str(settings.corpus_dir), settings.max_file_bytes)
+    library = get_library(
+        str(settings.corpus_dir),
+        settings.max_file_bytes,
+        tuple(str(d) for d in settings.allowed_dirs),
+    )
     tab_overview, tab_timeline, tab_glossary, tab_quiz = st.tabs(
         ["Tổng quan văn bản", "Dòng thời gian", "Thuật ngữ", "Trắc nghiệm"]
     )
