@@ -294,3 +294,17 @@ def test_codification_articles_cite_their_source(dev_documents: dict[str, Parsed
     first = next(c for c in cited if c.clause_label == "Điều 1")
     assert first.label.startswith("Điều 1 Nghị định số 93/2019/NĐ-CP ngày 25/11/2019")
     assert not any(c.text.startswith("(Điều ") for c in parsed.chunks)
+
+
+def test_a_list_restarted_inside_a_provision_is_not_a_second_khoan_1() -> None:
+    body = (
+        "I. NHIỆM VỤ\n1. Sở Tài chính\nTổng hợp kinh phí.\n2. Sở Nội vụ thực hiện các việc sau:\n"
+        "1. Đối với trường hợp cấp mới: thẩm định hồ sơ.\n2. Đối với trường hợp cấp lại: kiểm tra.\n"
+        "3. Sở Y tế\nChủ trì khám chữa bệnh.\n"
+    )
+    parsed = parse_text(
+        "kh.txt", "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nKẾ HOẠCH\nVề thẩm định\n" + body
+    )
+    labels = [c.label for c in _clauses(parsed)]
+    assert len(labels) == len(set(labels)), labels
+    assert {"điểm 1 khoản 2 Mục I", "điểm 2 khoản 2 Mục I", "khoản 3 Mục I"} <= set(labels)

@@ -113,6 +113,9 @@ LEVELS: tuple[Level, ...] = (
     ),
 )
 RANKS: dict[str, int] = {lv.kind: lv.rank for lv in LEVELS}
+# A numbered list restarted inside a khoản ("7. …" then "1. …", "2. …") is cited as its
+# điểm: "điểm 1 khoản 7 Mục II". It ranks with the decimal items.
+RANKS["khoan_con"] = 7
 BY_KIND: dict[str, Level] = {}
 for _lv in LEVELS:
     BY_KIND.setdefault(_lv.kind, _lv)

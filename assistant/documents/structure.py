@@ -87,7 +87,7 @@ def classify(para: Paragraph) -> tuple[str, str | None, str]:
 
 
 def _is_heading_only(kind: str, rest: str) -> bool:
-    if BY_KIND[kind].heading_only:
+    if kind in BY_KIND and BY_KIND[kind].heading_only:
         return True
     return not rest or rest.endswith(":") or not _SENTENCE_END_RE.search(rest)
 
@@ -125,6 +125,30 @@ def _ends_quote(kind: str, number: str | None, rest: str, last: dict[str, int]) 
         return True
     value = _as_int(number)
     return kind in _THROUGH and value is not None and value == last.get(kind, 0) + 1
+
+
+def _sublist_parent(stack: list[_Node], number: str | None) -> _Node | None:
+    """The khoản a restarted "1." (or its continuation) belongs to, inside a part or Điều."""
+    if number is None or not number.isdigit():
+        return None
+    value = int(number)
+    if not any(n.kind in ("muc", "dieu") for n in stack):
+        return None  # restarts at the top are lost part headings (see _infer_parts)
+    outer = next((n for n in reversed(stack) if n.kind == "khoan"), None)
+    if outer is None:
+        # A restart right under a part or Điều: the previous khoản holds the list.
+        holder = next((n for n in reversed(stack) if n.kind in ("muc", "dieu")), None)
+        siblings = [c for c in holder.children if c.kind == "khoan"] if holder else []
+        if value == 1 and siblings and (siblings[-1].number or "").isdigit():
+            return siblings[-1]
+        return None
+    if not (outer.number or "").isdigit():
+        return None
+    subs = [c for c in outer.children if c.kind == "khoan_con"]
+    if subs and (subs[-1].number or "").isdigit():
+        follows = value == int(subs[-1].number or 0) + 1
+        return outer if follows and value != int(outer.number or 0) + 1 else None
+    return outer if value == 1 and int(outer.number or 0) >= 1 else None
 
 
 def _last_leaf(node: _Node) -> _Node | None:
@@ -179,7 +203,13 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             stack = [root]
             root.children.append(_Node("closing", None, None, para))
         elif kind in RANKS:
-            while stack[-1] is not root and stack[-1].rank >= RANKS[kind]:
+            if kind == "khoan" and (outer := _sublist_parent(stack, number)) is not None:
+                # "7. …" then "1. …", "2. …" inside a Mục or Điều: a list within khoản 7,
+                # not a second khoản 1 (one label must name one unit).
+                while stack[-1] is not outer:
+                    stack.pop()
+                kind = "khoan_con"
+            while stack[-1] is not root and stack[-1].rank >= RANKS.get(kind, 7):
                 stack.pop()
             heading_only = _is_heading_only(kind, strip_markup(rest))
             node = _Node(
@@ -305,6 +335,8 @@ def _infer_parts(top: list[_Node]) -> list[_Node]:
 
 
 def _own_label(node: _Node, ordinal: int) -> str:
+    if node.kind == "khoan_con":
+        return f"điểm {node.number}"
     if node.kind in RANKS:
         return cite(node.kind, node.cited_number or node.number or "?")
     if node.kind == "dash":
