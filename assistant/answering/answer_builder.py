@@ -10,6 +10,7 @@ from assistant.search.retrieval import SearchHit
 from assistant.types import Answer, Chunk, Citation, Document, Statement
 
 CANNOT_ANSWER = "Các văn bản trong kho không nêu thông tin này."
+RELATED_NOTE = "Có thể liên quan (không phải câu trả lời):"
 
 
 class AnswerBuilder:
@@ -21,6 +22,23 @@ class AnswerBuilder:
         self.intent = intent
         self.statements: list[Statement] = []
         self.citations: list[Citation] = []
+        self.abstained = False
+        self._parts_abstained: list[bool] = []
+
+    def start_part(self) -> None:
+        """Begin the evidence for the next part of the question; the answer abstains only
+        when every part did."""
+        if self.statements or self._parts_abstained:
+            self._parts_abstained.append(self.abstained)
+        self.abstained = False
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.statements), len(self.citations)
+
+    def rewind(self, mark: tuple[int, int]) -> None:
+        """Forget what was added since ``mark`` (a part answered another way instead)."""
+        del self.statements[mark[0] :]
+        del self.citations[mark[1] :]
         self.abstained = False
 
     def _number(self, make: Callable[[int], Citation | None], key: tuple[str, int, int]) -> int:
@@ -37,13 +55,19 @@ class AnswerBuilder:
         self, text: str, d: Document, chunk: Chunk, span: tuple[int, int], kind: str = "fact"
     ) -> None:
         n = self._number(lambda i: cite_chunk(i, d, chunk, span), (d.doc_id, *span))
-        self.statements.append(Statement(text, (n,) if n else (), kind))
+        self._add(Statement(text, (n,) if n else (), kind))
 
     def fact_text(self, text: str, d: Document, part: str, start: int, end: int) -> None:
         if start < 0:
             return
         n = self._number(lambda i: cite_text(i, d, part, start, end), (d.doc_id, start, end))
-        self.statements.append(Statement(text, (n,) if n else ()))
+        self._add(Statement(text, (n,) if n else ()))
+
+    def _add(self, statement: Statement) -> None:
+        """Each fact once: a later part that finds the same quote does not repeat it."""
+        if statement.kind != "note" and statement in self.statements:
+            return
+        self.statements.append(statement)
 
     def quote(self, hit: SearchHit, span: tuple[int, int]) -> None:
         """ "Theo khoản 4 Mục II Kế hoạch số 17-KH/TU: “…”" with its citation."""
@@ -54,6 +78,29 @@ class AnswerBuilder:
             hit.chunk,
             span,
         )
+
+    def demote(self, start: int, reason: str) -> None:
+        """The statements since ``start`` do not answer: say so, and offer their quotes as
+        "có thể liên quan"."""
+        quoted = [s for s in self.statements[start:] if s.kind in ("fact", "related")][:3]
+        del self.statements[start:]
+        self.note(reason)
+        self.note(RELATED_NOTE)
+        for s in quoted:
+            text = s.text if s.text.startswith("- ") else f"- {s.text.removeprefix('Theo ')}"
+            self.statements.append(Statement(text, s.citations, "related"))
+        self.abstained = True
+
+    def promote(self, start: int) -> bool:
+        """State the first clause offered since ``start`` as the answer; False when none was."""
+        offered = [s for s in self.statements[start:] if s.kind == "related"]
+        if not offered:
+            return False
+        first = offered[0]
+        del self.statements[start:]
+        self.statements.append(Statement(f"Theo {first.text.removeprefix('- ')}", first.citations))
+        self.abstained = False
+        return True
 
     def related(self, text: str, d: Document, chunk: Chunk, span: tuple[int, int]) -> None:
         self.fact(text, d, chunk, span, kind="related")
@@ -71,7 +118,8 @@ class AnswerBuilder:
             resolved_question=self.resolved,
             statements=tuple(self.statements),
             citations=tuple(self.citations),
-            abstained=self.abstained or not any(s.kind == "fact" for s in self.statements),
+            abstained=all([*self._parts_abstained, self.abstained])
+            or not any(s.kind == "fact" for s in self.statements),
             intent=self.intent,
         )
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering.abstain import AbstentionModel, Evidence, part_features
+from assistant.answering.analyse import METADATA, Analysis, Part, analyse
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
@@ -22,7 +24,7 @@ from assistant.documents.facts import (
 )
 from assistant.documents.textnorm import folded_key, strip_markup
 from assistant.search.lexical import with_synonyms
-from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit, analyse_query
+from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
 from assistant.types import Answer, Chunk, Document, issuer_locality
 
 MAX_CLAUSES = 12
@@ -34,20 +36,6 @@ _QUESTION_WORDS = frozenset(
     "va voi cho trong theo ve vao o tai thi con nhiem vu trach nhiem viec van ban ke hoach ket luan cong van "
     "hoi chu thap do".split()
 )
-_INTENTS: tuple[tuple[str, str], ...] = (
-    ("copy_stamp", r"\bsao luc\b"),
-    ("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
-    ("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
-    ("deadline", r"\b(?:truoc ngay|han chot|thoi han)\b"),
-    ("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
-    ("implements", r"\b(?:(?:thuc hien|trien khai|can cu(?:\s+vao)?|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
-    ("number", r"\bso hieu\b"),
-    ("list_documents", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
-    ("figure", r"\b(?:bao nhieu|ty le|chi tieu|muc tieu|so luong|phan tram|may)\b|%"),
-    ("deadline", r"\b(?:khi nao|bao gio|dinh ky|bao lau|hang nam|hang quy|moi nam)\b"),
-    ("responsibility", r"\b(?:phai lam gi|lam gi|nhiem vu|duoc giao|giao gi|trach nhiem|nhung viec gi|viec gi|can lam|chu tri|thi sao|lam nhung gi)\b"),
-)  # fmt: skip
-_METADATA = frozenset({"copy_stamp", "signer", "issuer", "date", "implements", "number"})
 _DOC_WORDS = frozenset("kh kl cv ct tw tu qu ubnd ke hoach ket luan cong van chi thi so".split())
 _GENERIC_TERMS = frozenset(
     "dat chi tieu ty le muc so luong bao nhieu phan tram hom nay hien nay".split()
@@ -55,35 +43,30 @@ _GENERIC_TERMS = frozenset(
 
 
 @dataclass(frozen=True)
-class Intent:
-    kind: str
-    bodies: tuple[str, ...]
-    documents: frozenset[str]
-    explicit: bool = True  # the wording asked for this kind; False when inferred from a named body
+class PartDecision:
+    """One part of a question: its evidence's features and whether it was answered."""
 
-
-def detect_intent(question: str, searcher: HybridSearcher) -> Intent:
-    analysis = analyse_query(question, searcher.index.documents)
-    folded = folded_key(question)
-    kind = "general"
-    for name, pattern in _INTENTS:
-        if re.search(pattern, folded):
-            kind = name
-            break
-    if kind == "general" and analysis.bodies:
-        # A body is named but the wording asks nothing specific: try its duties first.
-        return Intent("responsibility", analysis.bodies, analysis.documents, explicit=False)
-    return Intent(kind, analysis.bodies, analysis.documents)
+    part: Part
+    features: dict[str, float]
+    probability: float | None  # None: no abstention model loaded
+    answered: bool
 
 
 class Composer:
     """Builds an ``Answer`` for a resolved question; construct once per engine."""
 
-    def __init__(self, searcher: HybridSearcher, responsibilities: ResponsibilityIndex) -> None:
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        responsibilities: ResponsibilityIndex,
+        abstention: AbstentionModel | None = None,
+    ) -> None:
         self.searcher = searcher
         self.responsibilities = responsibilities
+        self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
         self.chunks = {c.id: c for c in searcher.index.chunks}
+        self._positions = {c.id: i for i, c in enumerate(searcher.index.chunks)}
         self.metadata = MetadataAnswers(self.documents, self._chunk_at)
 
     # -- entry ---------------------------------------------------------------------------
@@ -94,30 +77,97 @@ class Composer:
         context_docs: Sequence[str] = (),
         filters: SearchFilters | None = None,
     ) -> Answer:
-        intent = detect_intent(resolved, self.searcher)
-        docs = set(intent.documents) or set(context_docs)
-        if filters and filters.doc_ids:
-            docs = {
-                d
-                for d in self.documents
-                if d in filters.doc_ids or self.documents[d].doc_number in filters.doc_ids
-            }
-        builder = AnswerBuilder(question, resolved, intent.kind)
-        if intent.kind in _METADATA:
-            self.metadata.answer(builder, intent.kind, docs, resolved)
-        elif intent.kind == "list_documents":
-            self.metadata.list_documents(builder, resolved)
-        elif intent.kind == "responsibility" and intent.bodies:
-            if not self._responsibility(
-                builder, resolved, intent.bodies, docs, filters, intent.explicit
-            ):
-                builder = AnswerBuilder(question, resolved, "general")
-                self._general(builder, resolved, intent.bodies, docs, filters)
-        elif intent.kind in ("figure", "deadline"):
-            self._figure_or_deadline(builder, resolved, intent.kind, docs, filters)
+        return self.compose_parts(question, resolved, context_docs, filters)[0]
+
+    def compose_parts(
+        self,
+        question: str,
+        resolved: str,
+        context_docs: Sequence[str] = (),
+        filters: SearchFilters | None = None,
+    ) -> tuple[Answer, list[PartDecision]]:
+        """The answer, and for each part of the question the features of its evidence and
+        the abstention model's decision."""
+        analysis = analyse(resolved, self.searcher.index.documents)
+        builder = AnswerBuilder(question, resolved, _intent_name(analysis))
+        decisions: list[PartDecision] = []
+        for part in analysis.parts:
+            builder.start_part()
+            docs = set(part.constraints.documents) or set(context_docs)
+            if filters and filters.doc_ids:
+                docs = {
+                    d
+                    for d in self.documents
+                    if d in filters.doc_ids or self.documents[d].doc_number in filters.doc_ids
+                }
+            start = builder.mark()
+            self._part(builder, part, docs, filters)
+            decisions.append(self._decide(builder, start, part))
+        return builder.build(), decisions
+
+    def _decide(self, b: AnswerBuilder, start: tuple[int, int], part: Part) -> PartDecision:
+        """Score the part's evidence; abstain when the model finds it does not answer, and
+        state the nearest clause as the answer when the model finds it does."""
+        evidence = self._evidence(b, start[0], part)
+        values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
+        model = self.abstention
+        if model is None:
+            return PartDecision(part, values, None, evidence.found)
+        probability = model.probability(values)
+        answered = probability >= model.threshold
+        if evidence.found and not answered:
+            b.demote(start[0], CANNOT_ANSWER)
+        elif answered and not evidence.found:
+            answered = b.promote(start[0])
+        return PartDecision(part, values, probability, answered)
+
+    def _evidence(self, b: AnswerBuilder, start: int, part: Part) -> Evidence:
+        """The part's stated quotes, or when it stated none, the first clause it offered."""
+        statements = b.statements[start:]
+        facts = [s for s in statements if s.kind == "fact"]
+        found = bool(facts)
+        chosen = facts or [s for s in statements if s.kind == "related"][:1]
+        numbers = {n for s in chosen for n in s.citations}
+        citations = [c for c in b.citations if c.number in numbers]
+        chunks = [self.chunks[c.chunk_id] for c in citations if c.chunk_id in self.chunks]
+        return Evidence(
+            quotes=tuple(c.quote for c in citations),
+            clauses=tuple(f"{' '.join(c.breadcrumb)} {c.clean_text}" for c in chunks),
+            documents=tuple(self.documents[c.doc_id] for c in citations),
+            found=found,
+            similarity=self._similarity(part.text, [c.id for c in chunks]),
+        )
+
+    def _similarity(self, text: str, chunk_ids: Sequence[str]) -> float:
+        """Best cosine of the text and the clauses (vectors are L2-normalised)."""
+        positions = [self._positions[i] for i in chunk_ids if i in self._positions]
+        if not positions:
+            return 0.0
+        query = self.searcher.embedder.encode_query(text)
+        vectors = self.searcher.index.vectors
+        try:
+            return max(float(vectors.reconstruct(p) @ query) for p in positions)
+        except RuntimeError:  # an index that cannot give back its vectors
+            return 0.0
+
+    def _part(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        """Evidence for one part of the question, or a statement that there is none."""
+        bodies = part.constraints.bodies
+        if part.asked in METADATA:
+            self.metadata.answer(b, part.asked, docs, part.text)
+        elif part.asked == "document_list":
+            self.metadata.list_documents(b, part.text)
+        elif part.asked == "duty" and bodies:
+            mark = b.mark()
+            if not self._responsibility(b, part.text, bodies, docs, filters, part.explicit):
+                b.rewind(mark)
+                self._general(b, part.text, bodies, docs, filters)
+        elif part.asked in ("figure", "deadline"):
+            self._figure_or_deadline(b, part.text, part.asked, docs, filters)
         else:
-            self._general(builder, resolved, intent.bodies, docs, filters)
-        return builder.build()
+            self._general(b, part.text, bodies, docs, filters)
 
     # -- responsibility ------------------------------------------------------------------
     def _responsibility(
@@ -353,6 +403,16 @@ class Composer:
             if chunk.doc_id == d.doc_id and chunk.start <= pos < chunk.end:
                 return chunk
         return None
+
+
+# The kind of answer, as ``Answer.intent`` has always named it.
+_INTENT_NAMES = {"duty": "responsibility", "document_list": "list_documents", "when": "general",
+                 "person": "general", "content": "general"}  # fmt: skip
+
+
+def _intent_name(analysis: Analysis) -> str:
+    names = dict.fromkeys(_INTENT_NAMES.get(p.asked, p.asked) for p in analysis.parts)
+    return "+".join(names)
 
 
 def _content_terms(question: str) -> list[str]:

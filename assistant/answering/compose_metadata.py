@@ -98,6 +98,17 @@ class MetadataAnswers:
                     "dấu sao lục",
                     *span,
                 )
+            signer = stamp.signer
+            at = d.text.find(signer.name, stamp.start, stamp.end) if signer and signer.name else -1
+            if signer and signer.name and at >= 0:
+                title = f" ({signer.display_title})" if signer.display_title else ""
+                b.fact_text(
+                    f"Bản sao lục do {signer.name}{title} ký.",
+                    d,
+                    "dấu sao lục",
+                    at,
+                    at + len(signer.name),
+                )
 
     def _issuer(self, b: AnswerBuilder, d: Document) -> None:
         assert d.issuer is not None
