@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from rich.tree import Tree
 
 from assistant.answering.answer import answer
 from assistant.answering.engine import Engine, open_engine
+from assistant.batch import EXCERPT_CHARS, check_argument, dumps_strict, excerpt, read_batch
 from assistant.documents.corpus import Corpus, check, load_corpus
 from assistant.documents.structure import INFERRED_NOTE
 from assistant.errors import AssistantError
@@ -30,6 +32,7 @@ from assistant.search.retrieval import SearchFilters
 from assistant.settings import Settings
 from assistant.types import Clause, ParsedDocument
 
+log = logging.getLogger(__name__)
 app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng lệnh.", no_args_is_help=True)
 corpus_app = typer.Typer(help="Kho văn bản: liệt kê, xem cấu trúc, kiểm tra.", no_args_is_help=True)
 model_app = typer.Typer(help="Mô hình nhúng (embedding).", no_args_is_help=True)
@@ -61,7 +64,10 @@ def _load(corpus_dir: Path | None) -> Corpus:
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    try:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    except ValueError:  # NaN or Infinity is not JSON; a tool reading this would choke
+        _fail("Kết quả có giá trị số không hợp lệ (NaN); hãy xây dựng lại chỉ mục.")
 
 
 def _fail(message: str) -> None:
@@ -249,6 +255,10 @@ def search(
     if not query.strip():
         _fail("Câu hỏi trống. Hãy nhập nội dung cần tìm.")
     try:
+        check_argument(query)
+    except AssistantError as exc:
+        _fail(str(exc))
+    try:
         filters = SearchFilters(
             doc_ids=frozenset(doc or ()),
             issuers=frozenset(issuer or ()),
@@ -290,6 +300,8 @@ def ask(
     if (question is None) == (jsonl is None):
         _fail("Hãy nhập một câu hỏi, hoặc dùng --jsonl TỆP.")
     try:
+        if question is not None:
+            check_argument(question)
         engine = _open_engine()
     except AssistantError as exc:
         _fail(str(exc))
@@ -308,25 +320,37 @@ def ask(
 
 
 def _ask_jsonl(engine: Engine, path: str) -> None:
-    """One answer per input line, in input order; a bad line gives an error object, not a crash."""
+    """One output line per non-empty input line, in input order; a bad line gives an
+    ``{"id", "error"}`` object and the batch goes on."""
     try:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
-        _fail(f"Không mở được tệp {path}: {exc.strerror}")
+        _fail(f"Không mở được tệp {excerpt(path)}: {exc.strerror}")
     with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            item_id: Any = number
+        for line in read_batch(stream):
+            out: dict[str, Any]
+            if line.error is not None or line.question is None:
+                out = {"id": line.id, "error": line.error}
+            else:
+                try:
+                    out = answer_json(answer(line.question, engine=engine), line.id)
+                except Exception as exc:  # one bad line must not stop the file
+                    log.warning("Dòng %d: %s", line.number, excerpt(repr(exc)))
+                    out = {"id": line.id, "error": f"Dòng {line.number}: {_reason(exc)}"}
             try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                    raise ValueError('mỗi dòng cần {"id": …, "question": "…"}')
-                item_id = item.get("id", number)
-                out = answer_json(answer(item["question"], engine=engine), item_id)
-            except Exception as exc:  # one bad line must not stop the file
-                out = {"id": item_id, "error": f"Dòng {number}: {exc}"}
-            typer.echo(json.dumps(out, ensure_ascii=False))
+                text = dumps_strict(out)
+            except (ValueError, TypeError):  # NaN in a score: the answer is not valid JSON
+                text = dumps_strict(
+                    {"id": line.id, "error": f"Dòng {line.number}: kết quả có số không hợp lệ"}
+                )
+            typer.echo(text)
+
+
+def _reason(exc: Exception) -> str:
+    """A line's error for the output: our own messages as they are, anything else by name."""
+    if isinstance(exc, AssistantError):
+        return excerpt(str(exc), EXCERPT_CHARS)
+    return f"lỗi khi trả lời ({type(exc).__name__}); các dòng khác vẫn được trả lời"
 
 
 @app.command("eval")
