@@ -308,3 +308,10 @@ def test_a_list_restarted_inside_a_provision_is_not_a_second_khoan_1() -> None:
     labels = [c.label for c in _clauses(parsed)]
     assert len(labels) == len(set(labels)), labels
     assert {"điểm 1 khoản 2 Mục I", "điểm 2 khoản 2 Mục I", "khoản 3 Mục I"} <= set(labels)
+
+
+def test_one_label_names_one_unit(dev_documents: dict[str, ParsedDocument]) -> None:
+    for name, parsed in dev_documents.items():
+        labels = [c.label for c in parsed.chunks]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        assert not repeated, (name, repeated[:5])

@@ -44,6 +44,9 @@ ATTACHABLE = (
 _ATTACHABLE_RE = re.compile(
     r"^(?P<type>" + "|".join(t.upper() for t in ATTACHABLE) + r")\b(?:\s+(?P<rest>.*))?$"
 )
+_NUMBER_AFTER_TYPE_RE = re.compile(
+    r"^[^\W\d]+(?:\s+[^\W\d]+)?\s+(?:SỐ\s+|số\s+)?([IVXLC]+|\d{1,3}[a-z]?)\b"
+)
 KEM_THEO_RE = re.compile(r"^\(?\s*(?:Ban hành\s+)?kèm theo\b", re.IGNORECASE)
 _LOOKAHEAD = 10  # lines between an attachment's type line and its "kèm theo" line
 
@@ -114,12 +117,23 @@ def _body_end(tail: tuple[Line, ...], start: int, limit: int) -> int:
 def attachment_clauses(tail: tuple[Line, ...], one_line_each: bool = False) -> tuple[Clause, ...]:
     """One clause per attachment, holding its own clause tree."""
     out = []
-    for n, att in enumerate(find_attachments(tail), start=1):
+    found = find_attachments(tail)
+    for n, att in enumerate(found, start=1):
         lines = tail[att.body_start : att.end]
         paras = paragraphs(lines, one_line_each=one_line_each)
         if not paras:
             continue
-        name = f"{att.doc_type} ban hành kèm theo"
+        # "PHỤ LỤC II" names itself; several of one type without numbers are told apart
+        # by their order.
+        own = _NUMBER_AFTER_TYPE_RE.match(strip_markup(tail[att.start].clean).strip())
+        same_type = sum(1 for a in found if a.doc_type == att.doc_type)
+        if own:
+            name = f"{att.doc_type} {own[1]} ban hành kèm theo"
+        elif same_type > 1:
+            rank = sum(1 for a in found[:n] if a.doc_type == att.doc_type)
+            name = f"{att.doc_type} thứ {rank} ban hành kèm theo"
+        else:
+            name = f"{att.doc_type} ban hành kèm theo"
         children = parse_clauses(paras, outer_label=name, path_prefix=(f"kèm{n}",))
         if not children:
             continue

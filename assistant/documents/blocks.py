@@ -39,6 +39,7 @@ class Paragraph:
 
     lines: tuple[Line, ...]
     table_row: bool = False  # a row of a table: cells separated by "|" lines
+    table: int = 0  # which table of the text the row belongs to (1, 2, …)
 
     @property
     def start(self) -> int:
@@ -104,7 +105,7 @@ def _table_regions(lines: tuple[Line, ...]) -> list[tuple[int, int]]:
     return out
 
 
-def _table_rows(lines: tuple[Line, ...]) -> list[Paragraph]:
+def _table_rows(lines: tuple[Line, ...], table: int) -> list[Paragraph]:
     """Rows of one table: a row starts at a cell holding the next số thứ tự (1, 2, 3 …);
     the cells before the first are the header row."""
     groups: list[list[Line]] = [[]]
@@ -118,7 +119,7 @@ def _table_rows(lines: tuple[Line, ...]) -> list[Paragraph]:
         groups[-1].append(line)
         cell_start = _is_pipe(line) or (cell_start and line.blank)
     return [
-        Paragraph(tuple(g), table_row=True)
+        Paragraph(tuple(g), table_row=True, table=table)
         for g in groups
         if any(not ln.blank and not _is_pipe(ln) for ln in g)
     ]
@@ -196,13 +197,15 @@ def paragraphs(lines: tuple[Line, ...], *, one_line_each: bool = False) -> list[
     mode = "lines" if one_line_each else wrap_mode(lines)
     out: list[Paragraph] = []
     tables = dict(_table_regions(lines))
+    tables_seen: list[int] = []
     blank_before = False
     skip_to = 0
     for i, line in enumerate(lines):
         if i < skip_to:
             continue
         if i in tables:
-            out.extend(_table_rows(lines[i : tables[i]]))
+            out.extend(_table_rows(lines[i : tables[i]], len(tables_seen) + 1))
+            tables_seen.append(i)
             skip_to = tables[i]
             blank_before = True
             continue

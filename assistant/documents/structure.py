@@ -386,6 +386,7 @@ def freeze(
     if has_structure is None:
         has_structure = any(n.kind in RANKS for n in nodes)
     counters: dict[str, int] = {}
+    tables = sorted({n.para.table for n in nodes if n.kind == "row" and n.para is not None})
     if parent is not None and parent.inline:
         counters["paragraph"] = 1  # the numbered line itself is the first đoạn
     out = []
@@ -409,6 +410,8 @@ def freeze(
             }
             path_part = prefixes.get(node.kind, "đ") + str(ordinal)
         own = _own_label(node, ordinal)
+        if node.kind == "row" and len(tables) > 1 and node.para is not None:
+            own = f"{own} {tables.index(node.para.table) + 1}"  # "… của bảng 2"
         if node.kind == "preamble" and has_structure:
             own = f"{own} phần mở đầu"
         if BY_KIND.get(node.kind) is not None and BY_KIND[node.kind].anchor:
