@@ -49,3 +49,14 @@ def test_a_base_that_amends_a_third_document_is_not_a_relation() -> None:
         ),
     )
     assert find_relations([doc.document], doc.chunks) == ()
+
+
+def test_two_versions_of_one_number_are_noted() -> None:
+    first = parse_text("a.txt", OLD)
+    second = parse_text("b.txt", OLD.replace("2 triệu", "5 triệu"))
+    from assistant.documents.corpus import versions
+
+    found = versions([first.document, second.document])
+    assert list(found) == ["26/2019/QĐ-UBND"]
+    notes = validity_notes(["26/2019/QĐ-UBND"], (), found)
+    assert len(notes) == 1 and "a.txt" in notes[0].text and "b.txt" in notes[0].text

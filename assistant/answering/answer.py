@@ -73,7 +73,8 @@ def answer(
         draft = engine.composer.compose(question, resolved.question, resolved.documents, filters)
     composed = time.perf_counter()
     checked = verify(draft, {d.doc_id: d for d in engine.index.documents})
-    notes = validity_notes((c.doc_number for c in checked.citations), engine.relations)
+    cited = (c.doc_number for c in checked.citations)
+    notes = validity_notes(cited, engine.relations, engine.versions)
     if notes and not checked.abstained:
         checked = dataclasses.replace(checked, statements=(*checked.statements, *notes))
     timings = {

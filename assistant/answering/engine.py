@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.answering.abstain import AbstentionModel
 from assistant.answering.compose import Composer
 from assistant.answering.responsibility import ResponsibilityIndex
-from assistant.documents.corpus import load_corpus
+from assistant.documents.corpus import load_corpus, versions
 from assistant.documents.relations import Relation, find_relations
-from assistant.errors import AssistantError, IndexMismatchError
+from assistant.errors import AssistantError, IndexBusyError, IndexMismatchError, IndexWriteError
 from assistant.search.embedder import Embedder, get_embedder
 from assistant.search.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
 from assistant.search.retrieval import HybridSearcher
+from assistant.search.stores import store_location
 from assistant.settings import Settings
-from assistant.types import SkippedFile
+from assistant.types import Document, SkippedFile
 
 log = logging.getLogger(__name__)
 Notify = Callable[[str], None]
@@ -34,6 +36,7 @@ class Engine:
     composer: Composer
     skipped: tuple[SkippedFile, ...] = ()
     relations: tuple[Relation, ...] = ()  # which documents replace or amend which
+    versions: dict[str, tuple[Document, ...]] = field(default_factory=dict)  # số hiệu → texts
 
 
 def ensure_index(
@@ -41,17 +44,27 @@ def ensure_index(
     embedder: Embedder,
     *,
     rebuild: bool = False,
+    force: bool = False,
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> tuple[LoadedIndex, tuple[SkippedFile, ...]]:
-    """The current index, building or rebuilding it when missing, stale or damaged."""
+    """The current index, building or rebuilding it when missing, stale or damaged.
+    ``force`` re-embeds every chunk. A build that cannot write (read-only, disk full,
+    another build holding the lock) leaves the old index serving, with a warning."""
     say = notify or log.info
-    path = settings.index_dir / "default"
+    path = store_location(settings.store, settings.index_dir)
     expected = expected_manifest(embedder.model_id, settings.corpus_dir)
-    if not rebuild:
+    # An app instance reading a shared server without a corpus folder trusts the stored
+    # text (checked against its recorded hashes when read); only a build writes.
+    shared_reader = not isinstance(path, Path) and not settings.corpus_dir.is_dir()
+    if shared_reader:
+        expected.pop("corpus_fingerprint")
+    if not (rebuild or force):
         try:
             return load_index(path, expected), ()
         except IndexMismatchError as exc:
+            if shared_reader:
+                raise
             say(f"{exc} Đang xây dựng lại chỉ mục… (rebuilding the index)")
     if not settings.corpus_dir.is_dir():
         raise AssistantError(
@@ -69,7 +82,17 @@ def ensure_index(
             f"Thư mục {settings.corpus_dir} chưa có văn bản nào trích dẫn được; hãy chép tệp "
             ".txt, .md, .docx, .pdf hoặc .html vào đó (no citable document in the corpus folder)."
         )
-    index = build_index(corpus, embedder, path, expected, progress=progress)
+    try:
+        index = build_index(
+            corpus, embedder, path, expected, progress=progress, force=force, notify=say
+        )
+    except (IndexWriteError, IndexBusyError) as exc:
+        try:
+            old = load_index(path, {})
+        except AssistantError:
+            raise exc from None
+        say(f"{exc} Cảnh báo: đang dùng chỉ mục cũ, có thể chưa khớp kho văn bản (stale index).")
+        return old, corpus.skipped
     say(
         f"Đã xây dựng chỉ mục: {index.manifest.n_documents} văn bản, {index.manifest.n_chunks} đoạn "
         f"({index.manifest.reused_vectors} vectơ dùng lại) trong {index.manifest.build_seconds:.1f} giây."
@@ -81,16 +104,18 @@ def open_engine(
     settings: Settings | None = None,
     *,
     rebuild: bool = False,
+    force: bool = False,
     notify: Notify | None = None,
     progress: Progress | None = None,
 ) -> Engine:
     settings = settings or Settings()
     embedder = get_embedder(settings.embedding_model, settings.models_dir)
     index, skipped = ensure_index(
-        settings, embedder, rebuild=rebuild, notify=notify, progress=progress
+        settings, embedder, rebuild=rebuild, force=force, notify=notify, progress=progress
     )
     searcher = HybridSearcher(index, embedder)
     # The responsibility index is derived from the chunks, so it is rebuilt with every load.
     composer = Composer(searcher, ResponsibilityIndex(index.chunks), AbstentionModel.load())
     relations = find_relations(index.documents, index.chunks)
-    return Engine(settings, embedder, index, searcher, composer, skipped, relations)
+    differing = versions(index.documents)
+    return Engine(settings, embedder, index, searcher, composer, skipped, relations, differing)

@@ -9,9 +9,10 @@ it, so an answer quoting the older document can say so and cite the newer one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.documents.corpus import versions_message
 from assistant.documents.textnorm import folded_key
 from assistant.types import Chunk, Document, Statement
 
@@ -93,10 +94,13 @@ def _relations_in(chunk: Chunk, own: str, doc_id: str, name: str) -> list[Relati
 
 
 def validity_notes(
-    doc_numbers: Iterable[str | None], relations: Iterable[Relation]
+    doc_numbers: Iterable[str | None],
+    relations: Iterable[Relation],
+    versions: Mapping[str, Sequence[Document]] | None = None,
 ) -> tuple[Statement, ...]:
     """A note for each cited document that another document of the corpus replaces,
-    repeals or amends: "Lưu ý: Quyết định số X đã được thay thế theo khoản 2 Điều 3 …"."""
+    repeals or amends: "Lưu ý: Quyết định số X đã được thay thế theo khoản 2 Điều 3 …",
+    and for each số hiệu the corpus holds in differing versions."""
     by_older: dict[str, list[Relation]] = {}
     for rel in relations:
         by_older.setdefault(number_key(rel.older), []).append(rel)
@@ -106,6 +110,10 @@ def validity_notes(
         if not number or number_key(number) in seen:
             continue
         seen.add(number_key(number))
+        if versions and number in versions:
+            notes.append(
+                Statement("Lưu ý: " + versions_message(number, versions[number]), kind="note")
+            )
         for rel in by_older.get(number_key(number), []):
             notes.append(
                 Statement(
