@@ -24,3 +24,15 @@ class ModelUnavailableError(AssistantError):
 
 class IndexMismatchError(AssistantError):
     """The index on disk was built with other settings or another corpus."""
+
+
+class StoreUnavailableError(AssistantError):
+    """The search store (a PostgreSQL server) cannot be reached or started."""
+
+
+class IndexBusyError(AssistantError):
+    """Another build holds the index's lock."""
+
+
+class IndexWriteError(AssistantError):
+    """The index could not be written (read-only folder, full disk); the old one stays."""

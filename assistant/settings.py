@@ -45,6 +45,14 @@ class Settings(BaseSettings):
             "model name such as 'intfloat/multilingual-e5-small', or a local folder path."
         ),
     )
+    store: str = Field(
+        default="",
+        description=(
+            "Where the index lives: empty for the embedded folder under index_dir, or a "
+            "PostgreSQL connection string 'postgresql://user@host:port/db' (pgvector needed), "
+            "shared by every app instance that names it."
+        ),
+    )
     max_file_bytes: int = Field(
         default=20 * 1024 * 1024,
         gt=0,

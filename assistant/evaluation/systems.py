@@ -41,18 +41,21 @@ SYSTEM_NAMES = {
 }
 
 
+def _positions(engine: Engine, ranked: list[tuple[str, float]]) -> list[int]:
+    positions = {c.id: i for i, c in enumerate(engine.index.chunks)}
+    return [positions[chunk_id] for chunk_id, _ in ranked if chunk_id in positions]
+
+
 def dense_ranking(engine: Engine, query: str, k: int) -> list[int]:
-    vector = engine.embedder.encode_query(query).reshape(1, -1).astype(np.float32)
-    _, ids = engine.index.vectors.search(vector, min(k, engine.index.vectors.ntotal))
-    return [int(i) for i in ids[0] if i >= 0]
+    vector = engine.embedder.encode_query(query).astype(np.float32)
+    return _positions(engine, engine.index.store.dense(vector, k, None))
 
 
 def bm25_ranking(engine: Engine, query: str, k: int) -> list[int]:
     tokens = tokenize(with_synonyms(query))
     if not tokens:
         return []
-    scores = engine.index.bm25.get_scores(tokens)
-    return [int(i) for i in np.argsort(-scores)[:k] if scores[i] > 0]
+    return _positions(engine, engine.index.store.lexical(tokens, k, None))
 
 
 def timed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:

@@ -1,36 +1,25 @@
-"""The search index on disk: FAISS vectors, BM25 tokens, chunks and a manifest.
+"""The search index: what a corpus becomes (vectors, lexical terms, chunks, a manifest)
+and the store that holds it — the embedded folder (``stores/embedded.py``, the default) or
+a PostgreSQL server (``stores/postgres.py``).
 
-Layout of ``index_dir/<name>/``:
-- ``manifest.json``: what the index was built from (model, dimension, corpus fingerprint,
-  parser code hash, package version). Loading checks it; any mismatch or damaged file
-  means a rebuild with a message, never a crash and never a silently stale index.
-- ``vectors.faiss``: an exact inner-product index over L2-normalised vectors.
-- ``documents.jsonl`` / ``chunks.jsonl``: the domain values as JSON (never pickle:
-  LangChain's ``FAISS.load_local`` needs ``allow_dangerous_deserialization=True``).
-- ``bm25/``: the lexical index saved by bm25s as numpy arrays and JSON.
-
-A build is written into a temporary folder and renamed into place. Vectors of chunks
-whose embedding text did not change are reused from the previous build.
+Loading checks the manifest against the current settings and corpus; any mismatch or
+damaged file means a rebuild with a message, never a crash and never a silently stale
+index. A build takes the index's lock, embeds only the chunks whose embedding text is new
+(unless forced), and writes everything at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import faiss
 import numpy as np
-from pydantic import TypeAdapter
 
 from assistant import __version__
 from assistant.documents.chunking import CHUNKER_VERSION
@@ -38,14 +27,17 @@ from assistant.documents.corpus import Corpus
 from assistant.errors import IndexMismatchError
 from assistant.search.embedder import Embedder
 from assistant.search.lexical import tokenize
+from assistant.search.stores.base import INDEX_FORMAT, ChunkRecord, ChunkStore, Manifest
+from assistant.search.stores.embedded import EmbeddedStore, build_lock, read_manifest
 from assistant.types import Chunk, Document
+
+__all__ = ["INDEX_FORMAT", "LoadedIndex", "Manifest", "build_index", "load_index"]
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
-_DOCS = TypeAdapter(list[Document])
-_CHUNK = TypeAdapter(Chunk)
 Progress = Callable[[int, int], None]
+Notify = Callable[[str], None]
+LOCK_TIMEOUT = 600.0  # seconds a second build waits for the first
 
 
 def parser_code_hash() -> str:
@@ -68,6 +60,11 @@ def corpus_fingerprint(folder: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def text_hash(text: str) -> str:
+    """The content hash recorded for a document's text (manifest and store)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def embedding_text(chunk: Chunk, document: Document) -> str:
     """What is embedded and tokenised for a chunk: the document's name, the heading path
     (so "- Phối hợp …" under "4. Sở Nội vụ" is found for Sở Nội vụ), and the clause text."""
@@ -84,37 +81,38 @@ def embedding_text(chunk: Chunk, document: Document) -> str:
     return "\n".join(p for p in parts if p)
 
 
-@dataclass(frozen=True)
-class Manifest:
-    format: int
-    model_id: str
-    dimension: int
-    corpus_fingerprint: str
-    parser_code: str
-    package_version: str
-    n_documents: int
-    n_chunks: int
-    built_at: float
-    build_seconds: float
-    reused_vectors: int
+class _StoredVectors:
+    """The part of ``faiss.Index`` the rest of the code reads (``ntotal``, ``d``,
+    ``reconstruct``, ``search``), answered by any store."""
 
-    def mismatch(self, expected: dict[str, Any]) -> list[str]:
-        """Human-readable differences from what the current settings and corpus expect."""
-        return [
-            f"{k}: {getattr(self, k)!r} ≠ {v!r}"
-            for k, v in expected.items()
-            if getattr(self, k) != v
-        ]
+    def __init__(self, store: ChunkStore, chunks: tuple[Chunk, ...], dimension: int) -> None:
+        self._store = store
+        self._chunks = chunks
+        self._positions = {c.id: i for i, c in enumerate(chunks)}
+        self.ntotal = len(chunks)
+        self.d = dimension
+
+    def reconstruct(self, position: int) -> np.ndarray:
+        return self._store.vectors([self._chunks[position].id])[0]
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        sims = np.full((len(queries), k), -1.0, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for row, query in enumerate(queries):
+            for col, (chunk_id, sim) in enumerate(self._store.dense(query, k, None)):
+                sims[row, col], ids[row, col] = sim, self._positions[chunk_id]
+        return sims, ids
 
 
 @dataclass(frozen=True)
 class LoadedIndex:
+    """An opened index: its manifest, documents and chunks, and the store behind them."""
+
     manifest: Manifest
     documents: tuple[Document, ...]
     chunks: tuple[Chunk, ...]
-    vectors: faiss.Index
-    bm25: bm25s.BM25
-    path: Path
+    store: ChunkStore
+    path: Path  # the embedded generation folder, or a label for a server store
 
     def document(self, doc_id: str) -> Document:
         return self._documents_by_id[doc_id]
@@ -127,6 +125,21 @@ class LoadedIndex:
             object.__setattr__(self, "_by_id", cache)
         return cache
 
+    @property
+    def vectors(self) -> faiss.Index | _StoredVectors:
+        if isinstance(self.store, EmbeddedStore) and self.store.index is not None:
+            return self.store.index
+        cache = self.__dict__.get("_vectors")
+        if cache is None:
+            cache = _StoredVectors(self.store, self.chunks, self.manifest.dimension)
+            object.__setattr__(self, "_vectors", cache)
+        return cache
+
+    @classmethod
+    def of(cls, store: ChunkStore) -> LoadedIndex:
+        path = store.folder if isinstance(store, EmbeddedStore) else Path(store.describe())
+        return cls(store.manifest(), store.documents(), store.chunks(), store, path)
+
 
 def expected_manifest(model_id: str, corpus_dir: Path) -> dict[str, Any]:
     return {
@@ -138,67 +151,94 @@ def expected_manifest(model_id: str, corpus_dir: Path) -> dict[str, Any]:
     }
 
 
-def load_index(path: Path, expected: dict[str, Any]) -> LoadedIndex:
-    """Load a built index; raise IndexMismatchError if it is stale, missing or damaged."""
-    try:
-        manifest = Manifest(**json.loads((path / "manifest.json").read_text(encoding="utf-8")))
-    except FileNotFoundError as exc:
-        raise IndexMismatchError(f"Chưa có chỉ mục tại {path} (no index yet).") from exc
-    except (ValueError, TypeError) as exc:
-        raise IndexMismatchError(f"Tệp manifest.json bị hỏng (corrupted manifest: {exc}).") from exc
-    differences = manifest.mismatch(expected)
-    if differences:
-        raise IndexMismatchError(
-            "Chỉ mục đã cũ so với cấu hình hoặc kho văn bản (stale index): "
-            + "; ".join(differences)
-        )
-    try:
-        documents = tuple(_DOCS.validate_json((path / "documents.json").read_bytes()))
-        with (path / "chunks.jsonl").open("rb") as fh:
-            chunks = tuple(_CHUNK.validate_json(line) for line in fh if line.strip())
-        vectors = faiss.read_index(str(path / "vectors.faiss"))
-        bm25 = bm25s.BM25.load(str(path / "bm25"))
-    except Exception as exc:  # any damaged file means: rebuild
-        raise IndexMismatchError(f"Một tệp chỉ mục bị hỏng (corrupted index file: {exc}).") from exc
-    if not (len(chunks) == manifest.n_chunks == vectors.ntotal) or vectors.d != manifest.dimension:
-        raise IndexMismatchError(
-            f"Chỉ mục không khớp: {len(chunks)} đoạn, {vectors.ntotal} vectơ, manifest {manifest.n_chunks} "
-            "(index files disagree)."
-        )
-    return LoadedIndex(manifest, documents, chunks, vectors, bm25, path)
+def check_contents(
+    manifest: Manifest, documents: tuple[Document, ...], chunks: tuple[Chunk, ...]
+) -> None:
+    """The stored text is the text the manifest recorded, and every chunk quotes it."""
+    for document in documents:
+        recorded = manifest.source_hashes.get(document.source)
+        if recorded is not None and recorded != text_hash(document.text):
+            raise IndexMismatchError(
+                f"Văn bản {document.source} trong chỉ mục khác bản đã ghi nhận "
+                "(stored text does not match its content hash)."
+            )
+    texts = {d.doc_id: d.text for d in documents}
+    for chunk in chunks:
+        if texts.get(chunk.doc_id, "\0")[chunk.start : chunk.end] != chunk.text:
+            raise IndexMismatchError(
+                f"Đoạn {chunk.label} không còn khớp văn bản nguồn (chunk text altered)."
+            )
 
 
-def _previous_vectors(path: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Vectors of the last build by embedding-text hash, if it used the same model."""
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("model_id") != model_id:
-            return {}
-        keys = json.loads((path / "embed_keys.json").read_text(encoding="utf-8"))
-        index = faiss.read_index(str(path / "vectors.faiss"))
-        matrix = index.reconstruct_n(0, index.ntotal)
-        return dict(zip(keys, matrix, strict=True))
-    except Exception:  # no usable previous build: embed everything
-        return {}
+def open_store(store: ChunkStore | Path) -> ChunkStore:
+    return EmbeddedStore.open(store) if isinstance(store, Path) else store
+
+
+def load_index(path: ChunkStore | Path, expected: dict[str, Any]) -> LoadedIndex:
+    """Open an index; raise IndexMismatchError if it is stale, missing or damaged."""
+    if isinstance(path, Path):
+        from assistant.search.stores.embedded import live_folder
+
+        folder = live_folder(path)
+        manifest = read_manifest(folder)
+        differences = manifest.mismatch(expected)
+        if differences:
+            raise _stale(differences)
+        store: ChunkStore = EmbeddedStore.open_checked(path, folder, manifest)
+    else:
+        store = path
+        differences = store.manifest().mismatch(expected)
+        if differences:
+            raise _stale(differences)
+    index = LoadedIndex.of(store)
+    check_contents(index.manifest, index.documents, index.chunks)
+    return index
+
+
+def _stale(differences: list[str]) -> IndexMismatchError:
+    return IndexMismatchError(
+        "Chỉ mục đã cũ so với cấu hình hoặc kho văn bản (stale index): " + "; ".join(differences)
+    )
 
 
 def build_index(
     corpus: Corpus,
     embedder: Embedder,
-    path: Path,
+    path: ChunkStore | Path,
     expected: dict[str, Any],
     *,
     batch_size: int = 32,
     progress: Progress | None = None,
+    force: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
+    notify: Notify | None = None,
 ) -> LoadedIndex:
-    """Embed, tokenise and write the index atomically; reuse unchanged chunks' vectors."""
+    """Embed, tokenise and write the index under the store's lock. Vectors of chunks whose
+    embedding text did not change are reused, unless ``force``: then all are re-embedded."""
+    if isinstance(path, Path):
+        with build_lock(path, timeout=lock_timeout, notify=notify):
+            store: ChunkStore = EmbeddedStore(path)
+            return _build(corpus, embedder, store, expected, batch_size, progress, force)
+    with path.build_lock(timeout=lock_timeout, notify=notify):  # type: ignore[attr-defined]
+        return _build(corpus, embedder, path, expected, batch_size, progress, force)
+
+
+def _build(
+    corpus: Corpus,
+    embedder: Embedder,
+    store: ChunkStore,
+    expected: dict[str, Any],
+    batch_size: int,
+    progress: Progress | None,
+    force: bool,
+) -> LoadedIndex:
     started = time.perf_counter()
     documents = tuple(p.document for p in corpus.documents)
     by_id = {d.doc_id: d for d in documents}
     chunks = corpus.chunks
     texts = [embedding_text(c, by_id[c.doc_id]) for c in chunks]
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    cached = _previous_vectors(path, embedder.model_id)
+    cached = {} if force else store.reusable_vectors(embedder.model_id)
     todo = [i for i, k in enumerate(keys) if k not in cached]
     new_vectors: dict[str, np.ndarray] = {}
     for done, start in enumerate(range(0, len(todo), batch_size)):
@@ -213,14 +253,15 @@ def build_index(
     if known is None:
         known = next((cached[k] for k in keys if k in cached), None)
     dimension = len(known) if known is not None else embedder.dimension
-    matrix = np.zeros((len(chunks), dimension), dtype=np.float32)
-    for row, k in enumerate(keys):
-        matrix[row] = cached[k] if k in cached else new_vectors[k]
-    vectors = faiss.IndexFlatIP(dimension)
-    if len(chunks):
-        vectors.add(matrix)
-    bm25 = bm25s.BM25()
-    bm25.index([tokenize(t) for t in texts], show_progress=False)
+    records = [
+        ChunkRecord(
+            chunk=chunk,
+            vector=np.asarray(cached[key] if key in cached else new_vectors[key], np.float32),
+            terms=tuple(tokenize(text)),
+            key=key,
+        )
+        for chunk, text, key in zip(chunks, texts, keys, strict=True)
+    ]
     manifest = Manifest(
         **expected,
         dimension=dimension,
@@ -229,38 +270,7 @@ def build_index(
         built_at=time.time(),
         build_seconds=round(time.perf_counter() - started, 3),
         reused_vectors=len(chunks) - len(todo),
+        source_hashes={d.source: text_hash(d.text) for d in documents},
     )
-    _write_atomically(path, manifest, documents, chunks, keys, vectors, bm25)
-    return LoadedIndex(manifest, documents, chunks, vectors, bm25, path)
-
-
-def _write_atomically(
-    path: Path,
-    manifest: Manifest,
-    documents: Sequence[Document],
-    chunks: Sequence[Chunk],
-    keys: list[str],
-    vectors: faiss.Index,
-    bm25: bm25s.BM25,
-) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.build-", dir=path.parent))
-    try:
-        (tmp / "documents.json").write_bytes(_DOCS.dump_json(list(documents)))
-        with (tmp / "chunks.jsonl").open("wb") as fh:
-            for chunk in chunks:
-                fh.write(_CHUNK.dump_json(chunk) + b"\n")
-        (tmp / "embed_keys.json").write_text(json.dumps(keys), encoding="utf-8")
-        faiss.write_index(vectors, str(tmp / "vectors.faiss"))
-        bm25.save(str(tmp / "bm25"), show_progress=False)
-        # The manifest goes last: a folder without one is never taken for a finished build.
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest.__dict__, indent=1), encoding="utf-8"
-        )
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    store.write(manifest, documents, records)
+    return LoadedIndex.of(store)

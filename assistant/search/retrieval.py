@@ -1,4 +1,7 @@
-"""Hybrid search: dense (FAISS) + lexical (BM25) by reciprocal-rank fusion, then structure.
+"""Hybrid search: dense + lexical (BM25) by reciprocal-rank fusion, then structure.
+
+The store (embedded FAISS + bm25s, or PostgreSQL) answers each signal's top-k; fusion and
+the body, phrase and document boosts are computed here, the same for every store.
 
 Structure outweighs fusion where the question is explicit about it: a question that
 names a body ("Sở Y tế", "HĐND quận") ranks first the clauses headed by that body or
@@ -8,11 +11,9 @@ making it the subject of a duty; one that names a document ("KH 17", "Kết lu�
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import faiss
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
@@ -22,45 +23,18 @@ from pydantic import ConfigDict
 from assistant.documents.textnorm import folded_key, nfc
 from assistant.search.bodies import BodyIndex, bodies_in_question
 from assistant.search.embedder import Embedder
+from assistant.search.filters import SearchFilters
 from assistant.search.index import LoadedIndex
 from assistant.search.lexical import concepts, tokenize, with_synonyms
 from assistant.types import Chunk, Document, issuer_locality
+
+__all__ = ["ClauseRetriever", "HybridSearcher", "SearchFilters", "SearchHit"]
 
 RRF_K = 60
 BODY_WEIGHT = 3.0 / (RRF_K + 1)  # a clause headed by the named body outranks fusion alone
 DOCUMENT_WEIGHT = 1.0 / (RRF_K + 1)
 PHRASE_WEIGHT = 1.0 / (RRF_K + 1)
 MAX_QUERY_CHARS = 2000
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Restrict a search; empty fields do not restrict."""
-
-    doc_ids: frozenset[str] = frozenset()
-    issuers: frozenset[str] = frozenset()
-    doc_types: frozenset[str] = frozenset()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    def allows(self, document: Document) -> bool:
-        if (
-            self.doc_ids
-            and document.doc_id not in self.doc_ids
-            and document.doc_number not in self.doc_ids
-        ):
-            return False
-        if self.issuers and not any(
-            folded_key(i) in folded_key(document.issuer or "") for i in self.issuers
-        ):
-            return False
-        if self.doc_types and not any(
-            folded_key(t) == folded_key(document.doc_type) for t in self.doc_types
-        ):
-            return False
-        if self.date_from and (document.date is None or document.date < self.date_from):
-            return False
-        return not (self.date_to and (document.date is None or document.date > self.date_to))
 
 
 @dataclass(frozen=True)
@@ -173,6 +147,7 @@ class HybridSearcher:
         docs = {d.doc_id: d for d in index.documents}
         positions = {d.doc_id: n for n, d in enumerate(index.documents)}
         self._chunk_docs = [docs[c.doc_id] for c in index.chunks]
+        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
         self._chunk_doc_pos = np.array([positions[c.doc_id] for c in index.chunks], dtype=np.int64)
         self._bodies = BodyIndex(
             [" ".join(c.breadcrumb[-1:]) for c in index.chunks],
@@ -197,8 +172,8 @@ class HybridSearcher:
         )
         if not allowed.any():
             return []
-        dense, similarity = self._dense_ranks(query, allowed)
-        lexical = self._lexical_ranks(query, allowed)
+        dense, similarity = self._dense_ranks(query, allowed, filters)
+        lexical = self._lexical_ranks(query, allowed, filters)
         analysis = analyse_query(query, self.index.documents)
         body = np.zeros(len(allowed))
         body_positions = np.empty(0, dtype=np.int64)
@@ -252,37 +227,31 @@ class HybridSearcher:
         return hits
 
     def _dense_ranks(
-        self, query: str, allowed: np.ndarray
+        self, query: str, allowed: np.ndarray, filters: SearchFilters | None
     ) -> tuple[dict[int, int], dict[int, float]]:
-        vector = self.embedder.encode_query(query).reshape(1, -1).astype(np.float32)
-        want = min(self.index.vectors.ntotal, self.candidates)
-        if allowed.all():
-            sims, ids = self.index.vectors.search(vector, want)
-        else:  # FAISS skips the filtered-out vectors itself
-            selector = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
-            params = faiss.SearchParameters()
-            params.sel = selector
-            sims, ids = self.index.vectors.search(vector, want, params=params)
+        vector = self.embedder.encode_query(query).astype(np.float32)
+        want = min(len(self.index.chunks), self.candidates)
         ranks: dict[int, int] = {}
         similarity: dict[int, float] = {}
-        for i, sim in zip(ids[0], sims[0], strict=True):
-            if i >= 0 and allowed[i]:
-                ranks[int(i)] = len(ranks) + 1
-                similarity[int(i)] = float(sim)
+        for chunk_id, sim in self.index.store.dense(vector, want, filters):
+            i = self._positions.get(chunk_id)
+            if i is not None and allowed[i]:
+                ranks[i] = len(ranks) + 1
+                similarity[i] = sim
         return ranks, similarity
 
-    def _lexical_ranks(self, query: str, allowed: np.ndarray) -> dict[int, int]:
+    def _lexical_ranks(
+        self, query: str, allowed: np.ndarray, filters: SearchFilters | None
+    ) -> dict[int, int]:
         tokens = tokenize(with_synonyms(query))
         if not tokens:
             return {}
-        scores = self.index.bm25.get_scores(tokens)
-        scores = np.where(allowed, scores, 0.0)
-        if len(scores) > 4 * self.candidates:  # 100,000 clauses: no full sort
-            part = np.argpartition(-scores, self.candidates)[: self.candidates]
-            top = part[np.argsort(-scores[part])]
-        else:
-            top = np.argsort(-scores)[: self.candidates]
-        return {int(i): rank for rank, i in enumerate((i for i in top if scores[i] > 0), start=1)}
+        ranks: dict[int, int] = {}
+        for chunk_id, _ in self.index.store.lexical(tokens, self.candidates, filters):
+            i = self._positions.get(chunk_id)
+            if i is not None and allowed[i]:
+                ranks[i] = len(ranks) + 1
+        return ranks
 
 
 class ClauseRetriever(BaseRetriever):

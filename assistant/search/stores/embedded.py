@@ -1,0 +1,377 @@
+"""The embedded store: FAISS vectors, a bm25s index and JSON files in one folder.
+
+Layout of ``index_dir/<name>/``:
+- ``CURRENT``: the name of the live generation folder. A build writes a new generation
+  beside the live one and replaces this one-line file (an atomic rename), so there is no
+  moment without a complete index; older generations are removed afterwards.
+- ``LOCK``: held (``flock``) by the one build allowed at a time.
+- ``g-<time>-<pid>/``: one generation —
+  ``manifest.json`` (what it was built from), ``documents.json`` / ``chunks.jsonl`` (the
+  domain values as JSON, never pickle), ``embed_keys.json``, ``vectors.faiss`` (exact inner
+  product over L2-normalised vectors), ``bm25/`` (bm25s arrays) and ``checksums.json``
+  (sha256 of every other file, written last and checked at open, as Lucene does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import faiss
+import numpy as np
+from pydantic import TypeAdapter
+
+from assistant.errors import IndexBusyError, IndexMismatchError, IndexWriteError
+from assistant.search.filters import SearchFilters
+from assistant.search.stores.base import ChunkRecord, Manifest, Scored, check_vectors
+from assistant.types import Chunk, Document
+
+_DOCS = TypeAdapter(list[Document])
+_CHUNK = TypeAdapter(Chunk)
+POINTER = "CURRENT"
+LOCK = "LOCK"
+CHECKSUMS = "checksums.json"
+BUILD_PREFIX = ".build-"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
+
+
+def live_folder(path: Path) -> Path:
+    """The generation folder ``path`` stands for: the one ``CURRENT`` names, or ``path``
+    itself when it is a generation (or an index written before generations existed)."""
+    pointer = path / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise IndexMismatchError(f"Không đọc được {pointer} (unreadable pointer: {exc}).") from exc
+    if not name or "/" in name or name.startswith("."):
+        raise IndexMismatchError(f"Tệp {pointer} bị hỏng (corrupted pointer).")
+    return path / name
+
+
+def read_manifest(folder: Path) -> Manifest:
+    try:
+        return Manifest(**json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise IndexMismatchError(f"Chưa có chỉ mục tại {folder} (no index yet).") from exc
+    except (ValueError, TypeError, OSError) as exc:
+        raise IndexMismatchError(f"Tệp manifest.json bị hỏng (corrupted manifest: {exc}).") from exc
+
+
+class EmbeddedStore:
+    """One generation of the embedded index, opened read-only; ``write`` makes the next one."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        manifest: Manifest | None = None,
+        documents: tuple[Document, ...] = (),
+        chunks: tuple[Chunk, ...] = (),
+        keys: tuple[str, ...] = (),
+        index: faiss.Index | None = None,
+        bm25: bm25s.BM25 | None = None,
+        folder: Path | None = None,
+    ) -> None:
+        self.root = root
+        self.folder = folder or root
+        self._manifest = manifest
+        self._documents = documents
+        self._chunks = chunks
+        self._keys = keys
+        self.index = index
+        self.bm25 = bm25
+        self._positions = {c.id: i for i, c in enumerate(chunks)}
+        doc_positions = {d.doc_id: n for n, d in enumerate(documents)}
+        self._chunk_doc_pos = np.array([doc_positions[c.doc_id] for c in chunks], dtype=np.int64)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path) -> EmbeddedStore:
+        """Open the live generation; every file is checked against its checksum."""
+        folder = live_folder(root)
+        manifest = read_manifest(folder)
+        return cls.open_checked(root, folder, manifest)
+
+    @classmethod
+    def open_checked(cls, root: Path, folder: Path, manifest: Manifest) -> EmbeddedStore:
+        try:
+            sums = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+            present = {str(p.relative_to(folder)) for p in _files(folder)}
+            if set(sums) != present:
+                raise ValueError(f"tệp thừa hoặc thiếu: {sorted(set(sums) ^ present)[:3]}")
+            for name, digest in sums.items():
+                if _sha256(folder / name) != digest:
+                    raise ValueError(f"{name} không khớp tổng kiểm (checksum mismatch)")
+            documents = tuple(_DOCS.validate_json((folder / "documents.json").read_bytes()))
+            with (folder / "chunks.jsonl").open("rb") as fh:
+                chunks = tuple(_CHUNK.validate_json(line) for line in fh if line.strip())
+            keys = tuple(json.loads((folder / "embed_keys.json").read_text(encoding="utf-8")))
+            index = faiss.read_index(str(folder / "vectors.faiss"))
+            bm25 = bm25s.BM25.load(str(folder / "bm25"))
+        except IndexMismatchError:
+            raise
+        except Exception as exc:  # any damaged file means: rebuild
+            raise IndexMismatchError(
+                f"Một tệp chỉ mục bị hỏng (corrupted index file: {exc})."
+            ) from exc
+        if (
+            not (len(chunks) == len(keys) == manifest.n_chunks == index.ntotal)
+            or index.d != manifest.dimension
+        ):
+            raise IndexMismatchError(
+                f"Chỉ mục không khớp: {len(chunks)} đoạn, {index.ntotal} vectơ, manifest "
+                f"{manifest.n_chunks} (index files disagree)."
+            )
+        if len(chunks):
+            check_vectors(index.reconstruct_n(0, index.ntotal), str(folder))
+        return cls(root, manifest=manifest, documents=documents, chunks=chunks, keys=keys,
+                   index=index, bm25=bm25, folder=folder)  # fmt: skip
+
+    # -- reading -------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            raise IndexMismatchError(f"Chưa có chỉ mục tại {self.root} (no index yet).")
+        return self._manifest
+
+    def documents(self) -> tuple[Document, ...]:
+        return self._documents
+
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self._chunks
+
+    def fetch_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        return [self._chunks[self._positions[i]] for i in ids if i in self._positions]
+
+    def fetch_documents(self, ids: Sequence[str]) -> list[Document]:
+        wanted = set(ids)
+        return [d for d in self._documents if d.doc_id in wanted]
+
+    def allowed(self, filters: SearchFilters | None) -> np.ndarray:
+        """Which chunk positions a filter lets through."""
+        if not filters:
+            return np.ones(len(self._chunks), dtype=bool)
+        by_document = np.array([filters.allows(d) for d in self._documents], dtype=bool)
+        return by_document[self._chunk_doc_pos] if len(self._chunks) else by_document[:0]
+
+    def dense(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[Scored]:
+        return [
+            (self._chunks[i].id, s)
+            for i, s in self.dense_positions(vector, k, self.allowed(filters))
+        ]
+
+    def dense_positions(
+        self, vector: np.ndarray, k: int, allowed: np.ndarray
+    ) -> list[tuple[int, float]]:
+        if self.index is None or not self.index.ntotal or not allowed.any():
+            return []
+        query = vector.reshape(1, -1).astype(np.float32)
+        want = min(self.index.ntotal, k)
+        if allowed.all():
+            sims, ids = self.index.search(query, want)
+        else:  # FAISS skips the filtered-out vectors itself
+            params = faiss.SearchParameters()
+            params.sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            sims, ids = self.index.search(query, want, params=params)
+        return [
+            (int(i), float(s))
+            for i, s in zip(ids[0], sims[0], strict=True)
+            if i >= 0 and allowed[i]
+        ]
+
+    def lexical(self, terms: Sequence[str], k: int, filters: SearchFilters | None) -> list[Scored]:
+        return [
+            (self._chunks[i].id, s)
+            for i, s in self.lexical_positions(terms, k, self.allowed(filters))
+        ]
+
+    def lexical_positions(
+        self, terms: Sequence[str], k: int, allowed: np.ndarray
+    ) -> list[tuple[int, float]]:
+        if self.bm25 is None or not terms or not self._chunks:
+            return []
+        scores = self.bm25.get_scores(list(terms))
+        scores = np.where(allowed, scores, 0.0)
+        if len(scores) > 4 * k:  # 100,000 clauses: no full sort
+            part = np.argpartition(-scores, k)[:k]
+            top = part[np.argsort(-scores[part])]
+        else:
+            top = np.argsort(-scores)[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        assert self.index is not None
+        return np.stack([self.index.reconstruct(self._positions[i]) for i in ids])
+
+    def reusable_vectors(self, model_id: str) -> dict[str, np.ndarray]:
+        """Vectors of the live generation by embedding-text hash, read without trusting
+        anything that fails its checksum or holds a damaged vector."""
+        try:
+            store = self if self.index is not None else EmbeddedStore.open(self.root)
+            if store.manifest().model_id != model_id or store.index is None:
+                return {}
+            matrix = store.index.reconstruct_n(0, store.index.ntotal)
+            return dict(zip(store._keys, matrix, strict=True))
+        except Exception:  # no usable previous build: embed everything
+            return {}
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    # -- writing -------------------------------------------------------------------------
+    def write(
+        self, manifest: Manifest, documents: Sequence[Document], records: Sequence[ChunkRecord]
+    ) -> None:
+        """Write a new generation and switch ``CURRENT`` to it; the caller holds the lock."""
+        dimension = manifest.dimension
+        matrix = np.zeros((len(records), dimension), dtype=np.float32)
+        for row, record in enumerate(records):
+            matrix[row] = record.vector
+        check_vectors(matrix, "các vectơ vừa nhúng")
+        index = faiss.IndexFlatIP(dimension)
+        if len(records):
+            index.add(matrix)
+        bm25 = bm25s.BM25()
+        bm25.index([list(r.terms) for r in records], show_progress=False)
+        chunks = tuple(r.chunk for r in records)
+        keys = tuple(r.key for r in records)
+        try:
+            folder = self._write_generation(manifest, documents, chunks, keys, index, bm25)
+        except OSError as exc:
+            raise IndexWriteError(write_error_message(self.root, exc)) from exc
+        self.__init__(self.root, manifest=manifest, documents=tuple(documents), chunks=chunks,  # type: ignore[misc]
+                      keys=keys, index=index, bm25=bm25, folder=folder)  # fmt: skip
+
+    def _write_generation(
+        self,
+        manifest: Manifest,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        keys: Sequence[str],
+        index: faiss.Index,
+        bm25: bm25s.BM25,
+    ) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.root))
+        try:
+            (tmp / "documents.json").write_bytes(_DOCS.dump_json(list(documents)))
+            with (tmp / "chunks.jsonl").open("wb") as fh:
+                for chunk in chunks:
+                    fh.write(_CHUNK.dump_json(chunk) + b"\n")
+            (tmp / "embed_keys.json").write_text(json.dumps(list(keys)), encoding="utf-8")
+            faiss.write_index(index, str(tmp / "vectors.faiss"))
+            bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest.__dict__, indent=1, ensure_ascii=False), encoding="utf-8"
+            )
+            sums = {str(p.relative_to(tmp)): _sha256(p) for p in _files(tmp)}
+            # Written last: a generation without it is never taken for a finished one.
+            (tmp / CHECKSUMS).write_text(json.dumps(sums, indent=1), encoding="utf-8")
+            _fsync_tree(tmp)
+            name = f"g-{time.time_ns()}-{os.getpid()}"
+            os.replace(tmp, self.root / name)
+            pointer = self.root / f".{POINTER}.{os.getpid()}"
+            pointer.write_text(name, encoding="utf-8")
+            _fsync_file(pointer)
+            os.replace(pointer, self.root / POINTER)  # the switch: one atomic rename
+            remove_leftovers(self.root)
+            return self.root / name
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_error_message(root: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        reason = "ổ đĩa đã đầy (disk full)"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        reason = "thư mục chỉ đọc hoặc không có quyền ghi (read-only)"
+    else:
+        reason = exc.strerror or str(exc)
+    return f"Không ghi được chỉ mục vào {root}: {reason}. Chỉ mục cũ (nếu có) vẫn được dùng."
+
+
+def _fsync_file(path: Path) -> None:
+    with contextlib.suppress(OSError), path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            _fsync_file(path)
+
+
+def remove_leftovers(root: Path) -> list[Path]:
+    """Remove build folders and generations that ``CURRENT`` does not name, and files of an
+    index written before generations existed. Call with the lock held."""
+    try:
+        live = live_folder(root)
+    except IndexMismatchError:
+        return []
+    if live == root:  # no pointer yet: nothing can be told apart safely
+        removed = [p for p in root.glob(f"{BUILD_PREFIX}*")]
+    else:
+        removed = [p for p in root.iterdir() if p != live and p.name not in (POINTER, LOCK)]
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    return removed
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, *, timeout: float, notify: Any = None) -> Iterator[None]:
+    """One build at a time per index folder: a second one waits up to ``timeout`` seconds,
+    then gives up with a message. The lock dies with its process (``flock``)."""
+    import fcntl
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = (root / LOCK).open("a+")
+    except OSError as exc:
+        raise IndexWriteError(write_error_message(root, exc)) from exc
+    with fh:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"Một lần xây dựng chỉ mục khác đang chạy trên {root}; hãy thử lại "
+                        "sau khi nó xong (another build holds the lock)."
+                    ) from None
+                if notify and not told:
+                    notify("Đang chờ lần xây dựng chỉ mục khác kết thúc… (waiting for the lock)")
+                    told = True
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
