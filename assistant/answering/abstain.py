@@ -52,7 +52,8 @@ class Evidence:
     clauses: tuple[str, ...]  # each quoted clause's text with its headings
     documents: tuple[Document, ...]
     found: bool  # stated as the answer (False: offered only as "có thể liên quan")
-    similarity: float = 0.0
+    chunk_ids: tuple[str, ...] = ()
+    similarity: float = 0.0  # best cosine of the part and a quoted clause
 
 
 def part_features(part: Part, evidence: Evidence, terms: Sequence[str]) -> dict[str, float]:
@@ -114,24 +115,19 @@ def _asked_present(part: Part, quotes: str) -> float:
 
 
 @dataclass(frozen=True)
-class AbstentionModel:
-    """Logistic regression weights over ``FEATURES`` and the decision threshold."""
+class Logistic:
+    """Logistic regression weights over ``features`` and the threshold that decides."""
 
     weights: tuple[float, ...]
     intercept: float
     threshold: float
     features: tuple[str, ...] = FEATURES
-    scores: Mapping[str, Any] = field(default_factory=dict)
 
     def probability(self, values: Mapping[str, float]) -> float:
-        """P(the part is answered by this evidence)."""
         z = self.intercept + sum(
             w * values[f] for w, f in zip(self.weights, self.features, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-z))
-
-    def answers(self, values: Mapping[str, float]) -> bool:
-        return self.probability(values) >= self.threshold
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -139,16 +135,49 @@ class AbstentionModel:
             "weights": [round(w, 6) for w in self.weights],
             "intercept": round(self.intercept, 6),
             "threshold": round(self.threshold, 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Logistic:
+        return cls(
+            weights=tuple(float(w) for w in data["weights"]),
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            features=tuple(data["features"]),
+        )
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """Two decisions, each a logistic regression: ``keep`` reads the evidence the evidence
+    step stated as an answer (keep it, or abstain); ``rescue`` reads the nearest clause
+    it only offered (state it as the answer, or abstain). A decision without a model
+    keeps what the evidence step did (too few examples to fit one)."""
+
+    keep: Logistic | None = None
+    rescue: Logistic | None = None
+    scores: Mapping[str, Any] = field(default_factory=dict)
+
+    def decide(self, values: Mapping[str, float]) -> tuple[float, bool]:
+        """P(the evidence answers the part) and whether to answer with it."""
+        model = self.keep if values["found"] else self.rescue
+        if model is None:
+            return float(values["found"]), bool(values["found"])
+        probability = model.probability(values)
+        return probability, probability >= model.threshold
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "keep": self.keep.as_json() if self.keep else None,
+            "rescue": self.rescue.as_json() if self.rescue else None,
             "scores": dict(self.scores),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> AbstentionModel:
         return cls(
-            weights=tuple(float(w) for w in data["weights"]),
-            intercept=float(data["intercept"]),
-            threshold=float(data["threshold"]),
-            features=tuple(data["features"]),
+            keep=Logistic.from_json(data["keep"]) if data.get("keep") else None,
+            rescue=Logistic.from_json(data["rescue"]) if data.get("rescue") else None,
             scores=data.get("scores", {}),
         )
 
@@ -159,64 +188,55 @@ class AbstentionModel:
         if not path.is_file():
             return None
         model = cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        if set(model.features) - set(FEATURES):
+        used = {f for m in (model.keep, model.rescue) if m for f in m.features}
+        if used - set(FEATURES):
             return None  # fitted on features this version no longer computes
         return model
 
 
-def fit(
+def fit_logistic(
     rows: Sequence[Mapping[str, float]],
     labels: Sequence[bool],
     groups: Sequence[str],
     *,
+    features: Sequence[str] = FEATURES,
     folds: int = 5,
-    beta: float = 0.5,
-) -> AbstentionModel:
-    """Fit the model; choose the threshold on out-of-fold probabilities (folds by group)
-    for the F-beta of abstaining (beta < 1: precision counts more: an answerable
-    question wrongly refused costs more than ... an unanswerable one answered is caught
-    by its constraints), and record the cross-validated scores."""
+    beta: float = 1.0,
+) -> tuple[Logistic, list[float]]:
+    """Fit one decision; the threshold maximises the F-beta of abstaining on out-of-fold
+    probabilities (folds by group). Returns the model and the out-of-fold probabilities."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    x = np.array([[row[f] for f in FEATURES] for row in rows], dtype=float)
+    x = np.array([[row[f] for f in features] for row in rows], dtype=float)
     y = np.array(labels, dtype=int)
     g = np.array(groups)
-    out_of_fold = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=folds).split(x, y, g):
+    out_of_fold = np.full(len(y), float(y.mean()))
+    n_splits = min(folds, len(set(groups)))
+    for train, test in GroupKFold(n_splits=n_splits).split(x, y, g):
+        if len(set(y[train])) < 2:
+            continue
         model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced")
         model.fit(x[train], y[train])
         out_of_fold[test] = model.predict_proba(x[test])[:, 1]
     best = (-1.0, 0.5)
     for threshold in np.linspace(0.05, 0.95, 91):
-        p, r, f = _abstention_scores(out_of_fold, y, float(threshold), beta)
-        if f > best[0]:
+        f = abstention_scores(out_of_fold, y, float(threshold), beta)[2]
+        if f > best[0] + 1e-9:
             best = (f, float(threshold))
-    threshold = best[1]
-    p, r, f1 = _abstention_scores(out_of_fold, y, threshold, 1.0)
     final = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit(x, y)
-    scores = {
-        "fitted_on": "eval/gold/dev.jsonl",
-        "rows": len(y),
-        "groups": len(set(groups)),
-        "folds": folds,
-        "cv_abstention_precision": round(p, 4),
-        "cv_abstention_recall": round(r, 4),
-        "cv_abstention_f1": round(f1, 4),
-        "cv_answer_accuracy": round(float(((out_of_fold >= threshold) == y).mean()), 4),
-        "threshold_chosen_for": f"F{beta:g} of abstention on out-of-fold probabilities",
-    }
-    return AbstentionModel(
+    model = Logistic(
         weights=tuple(float(w) for w in final.coef_[0]),
         intercept=float(final.intercept_[0]),
-        threshold=threshold,
-        scores=scores,
+        threshold=best[1],
+        features=tuple(features),
     )
+    return model, [float(p) for p in out_of_fold]
 
 
-def _abstention_scores(
-    probabilities: Iterable[float], answerable: Iterable[int], threshold: float, beta: float
+def abstention_scores(
+    probabilities: Iterable[float], answerable: Iterable[int], threshold: float, beta: float = 1.0
 ) -> tuple[float, float, float]:
     """Precision, recall and F-beta of abstaining (the positive class is "not answerable")."""
     tp = fp = fn = 0

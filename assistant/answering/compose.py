@@ -7,6 +7,7 @@ not answer, it says so and offers the nearest clauses as "có thể liên quan".
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,8 +61,11 @@ class Composer:
         searcher: HybridSearcher,
         responsibilities: ResponsibilityIndex,
         abstention: AbstentionModel | None = None,
+        *,
+        collect_features: bool = False,
     ) -> None:
         self.searcher = searcher
+        self.collect_features = collect_features  # compute every part's features (to fit)
         self.responsibilities = responsibilities
         self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
@@ -108,20 +112,25 @@ class Composer:
     def _decide(self, b: AnswerBuilder, start: tuple[int, int], part: Part) -> PartDecision:
         """Score the part's evidence; abstain when the model finds it does not answer, and
         state the nearest clause as the answer when the model finds it does."""
-        evidence = self._evidence(b, start[0], part)
-        values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
+        evidence = self._evidence(b, start[0])
         model = self.abstention
+        decides = model is not None and (model.keep if evidence.found else model.rescue)
+        if not decides and not self.collect_features:
+            return PartDecision(part, {}, None, evidence.found)
+        evidence = dataclasses.replace(
+            evidence, similarity=self._similarity(part.text, evidence.chunk_ids)
+        )
+        values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
         if model is None:
             return PartDecision(part, values, None, evidence.found)
-        probability = model.probability(values)
-        answered = probability >= model.threshold
+        probability, answered = model.decide(values)
         if evidence.found and not answered:
             b.demote(start[0], CANNOT_ANSWER)
         elif answered and not evidence.found:
             answered = b.promote(start[0])
         return PartDecision(part, values, probability, answered)
 
-    def _evidence(self, b: AnswerBuilder, start: int, part: Part) -> Evidence:
+    def _evidence(self, b: AnswerBuilder, start: int) -> Evidence:
         """The part's stated quotes, or when it stated none, the first clause it offered."""
         statements = b.statements[start:]
         facts = [s for s in statements if s.kind == "fact"]
@@ -135,7 +144,7 @@ class Composer:
             clauses=tuple(f"{' '.join(c.breadcrumb)} {c.clean_text}" for c in chunks),
             documents=tuple(self.documents[c.doc_id] for c in citations),
             found=found,
-            similarity=self._similarity(part.text, [c.id for c in chunks]),
+            chunk_ids=tuple(c.id for c in chunks),
         )
 
     def _similarity(self, text: str, chunk_ids: Sequence[str]) -> float:
