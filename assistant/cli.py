@@ -25,6 +25,7 @@ from assistant.batch import EXCERPT_CHARS, check_argument, dumps_strict, excerpt
 from assistant.documents.corpus import Corpus, check, load_corpus
 from assistant.documents.structure import INFERRED_NOTE
 from assistant.errors import AssistantError
+from assistant.evaluation.bench_cli import benchmark_app
 from assistant.learn.cli import learn_app
 from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
 from assistant.search.embedder import prepare_model
@@ -41,6 +42,7 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(model_app, name="model")
 app.add_typer(index_app, name="index")
 app.add_typer(learn_app, name="learn")
+app.add_typer(benchmark_app, name="benchmark")
 
 console = Console()
 # Progress and notices go to stderr, so that --json and --jsonl output stays machine-readable.
@@ -333,7 +335,10 @@ def _ask_jsonl(engine: Engine, path: str) -> None:
                 out = {"id": line.id, "error": line.error}
             else:
                 try:
-                    out = answer_json(answer(line.question, engine=engine), line.id)
+                    result = answer(line.question, engine=engine)
+                    out = answer_json(result, line.id)
+                    if result.message is not None:  # refused: a long question is not echoed
+                        out["question"] = out["resolved_question"] = excerpt(line.question)
                 except Exception as exc:  # one bad line must not stop the file
                     log.warning("Dòng %d: %s", line.number, excerpt(repr(exc)))
                     out = {"id": line.id, "error": f"Dòng {line.number}: {_reason(exc)}"}

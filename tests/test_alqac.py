@@ -1,0 +1,47 @@
+"""A smoke run of the ALQAC benchmark: the adapter reads every article as its law's Điều,
+and every system is scored in one run (hashing embedder; the real run is a script)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import alqac
+from assistant.settings import Settings
+
+ALQAC = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "alqac2022"
+
+
+def _data() -> Path:
+    if not ALQAC.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{ALQAC} is missing: CI must run with ../shared beside the checkout")
+        pytest.skip("../shared/benchmarks/alqac2022 not beside the checkout")
+    return ALQAC
+
+
+def test_alqac_smoke(tmp_path: Path) -> None:
+    data = _data()
+    articles = alqac.read_jsonl(data / "articles.jsonl")[:150]
+    kept = {(str(a["law_id"]), str(a["article_id"])) for a in articles}
+    questions = [
+        q
+        for q in alqac.read_jsonl(data / "questions.jsonl")
+        if {(str(r["law_id"]), str(r["article_id"])) for r in q["relevant"]} <= kept  # type: ignore[union-attr]
+    ][:15]
+    assert questions
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+    (tmp_path / "q.jsonl").write_text("\n".join(json.dumps(q) for q in questions), encoding="utf-8")
+    settings = Settings(embedding_model="hashing", index_dir=tmp_path / "index")
+    result = alqac.run(tmp_path / "a.jsonl", tmp_path / "q.jsonl", tmp_path / "work", settings)
+    assert result["n_questions"] == len(questions)
+    assert result["n_articles"] == len(articles)  # every article is one Điều of its law
+    systems = result["systems"]
+    assert isinstance(systems, dict) and set(systems) == set(alqac.SYSTEMS)
+    for scores in systems.values():
+        assert set(scores) == {"R@1", "R@5", "R@10", "MRR"}
+    assert systems["bm25"]["R@10"] > 0.5
+    assert "| bm25 |" in alqac.markdown(result, "assistant benchmark alqac …")
