@@ -152,7 +152,9 @@ def check_inside(path: Path, roots: Sequence[Path]) -> None:
     try:
         real = path.resolve()
     except (OSError, RuntimeError) as exc:  # a loop of links
-        raise ReadError(path.name, OUTSIDE_CORPUS) from exc
+        raise ReadError(
+            path.name, "là vòng liên kết trỏ về chính nó, không đọc được (symlink loop)"
+        ) from exc
     if not any(real.is_relative_to(root) for root in roots):
         logger.warning("Từ chối %s: trỏ tới %s, ngoài thư mục văn bản", path.name, real)
         raise ReadError(path.name, OUTSIDE_CORPUS)
