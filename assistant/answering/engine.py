@@ -47,9 +47,11 @@ def ensure_index(
     force: bool = False,
     notify: Notify | None = None,
     progress: Progress | None = None,
+    parsing: Progress | None = None,
 ) -> tuple[LoadedIndex, tuple[SkippedFile, ...]]:
     """The current index, building or rebuilding it when missing, stale or damaged.
-    ``force`` re-embeds every chunk. A build that cannot write (read-only, disk full,
+    ``force`` re-embeds every chunk; ``parsing(n, N)`` and ``progress(n, N)`` report the
+    files read and the chunks embedded during a build. A build that cannot write (read-only, disk full,
     another build holding the lock) leaves the old index serving, with a warning."""
     say = notify or log.info
     path = store_location(settings.store, settings.index_dir)
@@ -74,6 +76,7 @@ def ensure_index(
         settings.corpus_dir,
         max_bytes=settings.max_file_bytes,
         allowed_dirs=settings.allowed_dirs,
+        progress=parsing,
     )
     for skipped in corpus.skipped:
         say(f"Bỏ qua {skipped.source}: {skipped.reason}")
@@ -107,11 +110,18 @@ def open_engine(
     force: bool = False,
     notify: Notify | None = None,
     progress: Progress | None = None,
+    parsing: Progress | None = None,
 ) -> Engine:
     settings = settings or Settings()
     embedder = get_embedder(settings.embedding_model, settings.models_dir)
     index, skipped = ensure_index(
-        settings, embedder, rebuild=rebuild, force=force, notify=notify, progress=progress
+        settings,
+        embedder,
+        rebuild=rebuild,
+        force=force,
+        notify=notify,
+        progress=progress,
+        parsing=parsing,
     )
     searcher = HybridSearcher(index, embedder)
     # The responsibility index is derived from the chunks, so it is rebuilt with every load.

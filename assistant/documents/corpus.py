@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,15 +85,21 @@ def parse_source(source: SourceText) -> ParsedDocument:
 
 
 def load_corpus(
-    folder: Path, *, max_bytes: int = 20 * 1024 * 1024, allowed_dirs: Sequence[Path] = ()
+    folder: Path,
+    *,
+    max_bytes: int = 20 * 1024 * 1024,
+    allowed_dirs: Sequence[Path] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Corpus:
     """Parse every readable file of ``folder``; links outside it (and ``allowed_dirs``) are
     refused, and a copy (the same text, or the same số hiệu and body in another format) is
-    read once."""
+    read once. ``progress(n, N)`` is called before each file is parsed (for the app's bar)."""
     sources, skipped = read_corpus_files(folder, max_bytes=max_bytes, allowed_dirs=allowed_dirs)
     documents: list[ParsedDocument] = []
     first_with_body: dict[tuple[str, str], str] = {}  # (số hiệu, body) → the file kept
-    for source in sources:
+    for n, source in enumerate(sources):
+        if progress:
+            progress(n, len(sources))
         try:
             parsed = parse_source(source)
         except Exception as exc:  # a parser bug on one odd file must not lose the others
