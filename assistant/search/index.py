@@ -112,7 +112,7 @@ class LoadedIndex:
     documents: tuple[Document, ...]
     chunks: tuple[Chunk, ...]
     store: ChunkStore
-    path: Path  # the embedded generation folder, or a label for a server store
+    path: Path | str  # the embedded generation folder, or where a server store is
 
     def document(self, doc_id: str) -> Document:
         return self._documents_by_id[doc_id]
@@ -137,7 +137,7 @@ class LoadedIndex:
 
     @classmethod
     def of(cls, store: ChunkStore) -> LoadedIndex:
-        path = store.folder if isinstance(store, EmbeddedStore) else Path(store.describe())
+        path = store.folder if isinstance(store, EmbeddedStore) else store.describe()
         return cls(store.manifest(), store.documents(), store.chunks(), store, path)
 
 

@@ -1,0 +1,512 @@
+"""The PostgreSQL store: pgvector for the dense signal, BM25 computed in SQL for the
+lexical one, documents and chunks as JSON beside them.
+
+Tables live in one schema per index (``idx_default``), so several indexes can share a
+database:
+- ``meta``: the manifest and the corpus statistics BM25 needs (chunk count, mean length);
+- ``documents``: each document with its text, the sha256 of that text, and the folded
+  keys filters compare (issuer, type);
+- ``chunks``: each chunk by content id, its position in corpus order, the hash of the
+  text that was embedded, its token count and an ``embedding vector(d)`` with an HNSW
+  index (inner product);
+- ``postings`` (term, chunk, tf) and ``terms`` (term, df): the project's own tokens
+  (syllables, words, folded forms, abbreviation concepts), so the lexical ranking is the
+  embedded store's BM25 (Lucene idf, k1 = 1.5, b = 0.75) and not PostgreSQL's
+  ``ts_rank_cd``, which knows neither our tokens' statistics nor idf.
+
+A write is one transaction: the chunks whose content id and embedded text are unchanged
+stay, the others are removed or added, and the manifest is replaced — a reader sees the
+old index or the new one, never half of each. One writer at a time: the build takes a
+PostgreSQL advisory lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from pydantic import TypeAdapter
+
+from assistant.documents.textnorm import folded_key
+from assistant.errors import IndexBusyError, IndexMismatchError, StoreUnavailableError
+from assistant.search.filters import SearchFilters
+from assistant.search.stores.base import ChunkRecord, Manifest, Scored, check_vectors
+from assistant.types import Chunk, Document
+
+_DOC = TypeAdapter(Document)
+_CHUNK = TypeAdapter(Chunk)
+K1, B = 1.5, 0.75  # bm25s's defaults
+HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
+
+
+def redact(dsn: str) -> str:
+    """A connection string without its password, for messages."""
+    parts = urlsplit(dsn)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return dsn
+
+
+class PostgresStore:
+    """An index in a PostgreSQL ≥ 16 database with pgvector."""
+
+    def __init__(self, dsn: str, *, name: str = "default", connect_timeout: int = 5) -> None:
+        if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
+            raise ValueError(f"name must be [a-z0-9_]{{1,40}}. Currently, name is {name!r}.")
+        self.dsn = dsn
+        self.schema = f"idx_{name}"
+        self.connect_timeout = connect_timeout
+        self._conn: Any = None
+        self._lock = threading.RLock()
+        self._manifest: Manifest | None = None
+        self._documents: tuple[Document, ...] | None = None
+        self._chunks: tuple[Chunk, ...] | None = None
+
+    # -- connection ----------------------------------------------------------------------
+    def _unavailable(self, exc: Exception) -> StoreUnavailableError:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreUnavailableError(
+            f"Không kết nối được máy chủ tìm kiếm PostgreSQL {redact(self.dsn)}: {detail[:200]}. "
+            "Hãy kiểm tra máy chủ đang chạy (`assistant store start`) và biến ASSISTANT_STORE "
+            "(search server unreachable)."
+        )
+
+    def _connect(self) -> Any:
+        import psycopg
+        from pgvector.psycopg import register_vector
+
+        try:
+            conn = psycopg.connect(self.dsn, connect_timeout=self.connect_timeout, autocommit=True)
+        except psycopg.Error as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            register_vector(conn)
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreUnavailableError(
+                f"Cơ sở dữ liệu {redact(self.dsn)} chưa có phần mở rộng pgvector (vector) và "
+                f"không tạo được: {str(exc).strip()[:200]}"
+            ) from exc
+        return conn
+
+    @contextlib.contextmanager
+    def _cursor(self, *, write: bool = False) -> Iterator[Any]:
+        """A connection (reopened if the server went away), errors turned into messages;
+        with ``write``, one transaction that commits whole or not at all."""
+        import psycopg
+
+        with self._lock:
+            if self._conn is None or self._conn.closed:
+                self._conn = self._connect()
+            conn = self._conn
+            try:
+                if write:
+                    with conn.transaction():
+                        yield conn
+                else:
+                    yield conn
+            except psycopg.errors.UndefinedTable as exc:
+                raise IndexMismatchError(
+                    f"Chưa có chỉ mục trong {redact(self.dsn)} (no index yet)."
+                ) from exc
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                with contextlib.suppress(Exception):
+                    conn.close()
+                self._conn = None
+                raise self._unavailable(exc) from exc
+            except psycopg.errors.DataError as exc:
+                raise IndexMismatchError(
+                    f"Dữ liệu chỉ mục trên máy chủ bị hỏng (corrupted store: {str(exc)[:200]})."
+                ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def describe(self) -> str:
+        return f"{redact(self.dsn)}#{self.schema}"
+
+    # -- reading -------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            with self._cursor() as conn:
+                row = conn.execute(
+                    f"SELECT value FROM {self.schema}.meta WHERE key = 'manifest'"
+                ).fetchone()
+            if row is None:
+                raise IndexMismatchError(f"Chưa có chỉ mục trong {self.describe()} (no index yet).")
+            try:
+                self._manifest = Manifest(**row[0])
+            except TypeError as exc:
+                raise IndexMismatchError(f"Manifest trên máy chủ bị hỏng ({exc}).") from exc
+        return self._manifest
+
+    def documents(self) -> tuple[Document, ...]:
+        if self._documents is None:
+            with self._cursor() as conn:
+                rows = conn.execute(
+                    f"SELECT body, text_sha256 FROM {self.schema}.documents ORDER BY pos"
+                ).fetchall()
+            documents = []
+            for body, recorded in rows:
+                document = _DOC.validate_python(body)
+                if hashlib.sha256(document.text.encode("utf-8")).hexdigest() != recorded:
+                    raise IndexMismatchError(
+                        f"Văn bản {document.source} trên máy chủ không khớp mã băm đã ghi "
+                        "(stored text does not match its content hash)."
+                    )
+                documents.append(document)
+            self._documents = tuple(documents)
+        return self._documents
+
+    def chunks(self) -> tuple[Chunk, ...]:
+        if self._chunks is None:
+            manifest = self.manifest()
+            with self._cursor() as conn:
+                rows = conn.execute(
+                    f"SELECT body FROM {self.schema}.chunks ORDER BY pos"
+                ).fetchall()
+                bad = conn.execute(
+                    f"SELECT count(*) FROM {self.schema}.chunks WHERE embedding IS NULL "
+                    "OR abs(vector_norm(embedding) - 1) > 0.01"
+                ).fetchone()[0]
+            if bad:
+                raise IndexMismatchError(
+                    f"{bad} vectơ hỏng (bằng 0 hoặc không chuẩn hoá) trên máy chủ (damaged vectors)."
+                )
+            chunks = tuple(_CHUNK.validate_python(r[0]) for r in rows)
+            if len(chunks) != manifest.n_chunks:
+                raise IndexMismatchError(
+                    f"Chỉ mục không khớp: {len(chunks)} đoạn, manifest {manifest.n_chunks} "
+                    "(store disagrees with its manifest)."
+                )
+            self._chunks = chunks
+        return self._chunks
+
+    def fetch_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        with self._cursor() as conn:
+            rows = conn.execute(
+                f"SELECT id, body FROM {self.schema}.chunks WHERE id = ANY(%s)", (list(ids),)
+            ).fetchall()
+        found = {i: _CHUNK.validate_python(b) for i, b in rows}
+        return [found[i] for i in ids if i in found]
+
+    def fetch_documents(self, ids: Sequence[str]) -> list[Document]:
+        with self._cursor() as conn:
+            rows = conn.execute(
+                f"SELECT body FROM {self.schema}.documents WHERE doc_id = ANY(%s) ORDER BY pos",
+                (list(ids),),
+            ).fetchall()
+        return [_DOC.validate_python(r[0]) for r in rows]
+
+    def _where(self, filters: SearchFilters | None) -> tuple[str, list[Any]]:
+        """SQL conditions on ``d`` (documents) for a filter, and their parameters."""
+        if not filters:
+            return "", []
+        parts: list[str] = []
+        params: list[Any] = []
+        if filters.doc_ids:
+            parts.append("(d.doc_id = ANY(%s) OR d.doc_number = ANY(%s))")
+            params += [list(filters.doc_ids), list(filters.doc_ids)]
+        if filters.issuers:
+            patterns = [
+                "%" + re.sub(r"([\\%_])", r"\\\1", folded_key(i)) + "%" for i in filters.issuers
+            ]
+            parts.append("d.issuer_key LIKE ANY(%s)")
+            params.append(patterns)
+        if filters.doc_types:
+            parts.append("d.type_key = ANY(%s)")
+            params.append([folded_key(t) for t in filters.doc_types])
+        if filters.date_from:
+            parts.append("d.date >= %s")
+            params.append(filters.date_from)
+        if filters.date_to:
+            parts.append("d.date <= %s")
+            params.append(filters.date_to)
+        return " AND ".join(parts), params
+
+    def dense(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[Scored]:
+        if k <= 0:
+            return []
+        where, params = self._where(filters)
+        join = (
+            f"JOIN {self.schema}.documents d ON d.doc_id = c.doc_id WHERE {where}" if where else ""
+        )
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        with self._cursor(write=True) as conn:  # SET LOCAL needs a transaction
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(100, 2 * k)}")
+            if where:  # keep scanning the graph until k rows pass the filter
+                conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            rows = conn.execute(
+                f"SELECT c.id, -(c.embedding <#> %s) AS sim FROM {self.schema}.chunks c {join} "
+                "ORDER BY c.embedding <#> %s LIMIT %s",
+                [query, *params, query, k],
+            ).fetchall()
+        # relaxed_order may return a few rows slightly out of order
+        return sorted(((i, float(s)) for i, s in rows), key=lambda r: -r[1])
+
+    def lexical(self, terms: Sequence[str], k: int, filters: SearchFilters | None) -> list[Scored]:
+        counts = Counter(terms)
+        if not counts or k <= 0:
+            return []
+        where, params = self._where(filters)
+        join = (
+            f"JOIN {self.schema}.chunks c ON c.id = p.chunk_id "
+            f"JOIN {self.schema}.documents d ON d.doc_id = c.doc_id WHERE {where}"
+            if where
+            else ""
+        )
+        sql = f"""
+            WITH q(term, qn) AS (SELECT * FROM unnest(%s::text[], %s::int[])),
+                 s AS (SELECT (value->>'n_chunks')::float8 AS n,
+                              (value->>'avgdl')::float8 AS avgdl
+                       FROM {self.schema}.meta WHERE key = 'stats')
+            SELECT p.chunk_id,
+                   sum(q.qn * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5))
+                       * p.tf / (p.tf + {K1} * (1 - {B} + {B} * p.dl / s.avgdl))) AS score
+            FROM q JOIN {self.schema}.terms t USING (term)
+                   JOIN {self.schema}.postings p USING (term)
+                   CROSS JOIN s {join}
+            GROUP BY p.chunk_id
+            ORDER BY score DESC, p.chunk_id
+            LIMIT %s
+        """
+        with self._cursor() as conn:
+            rows = conn.execute(sql, [list(counts), list(counts.values()), *params, k]).fetchall()
+        return [(i, float(s)) for i, s in rows if s > 0]
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        with self._cursor() as conn:
+            rows = conn.execute(
+                f"SELECT id, embedding FROM {self.schema}.chunks WHERE id = ANY(%s)", (list(ids),)
+            ).fetchall()
+        found = {i: _array(v) for i, v in rows}
+        return np.stack([found[i] for i in ids])
+
+    def reusable_vectors(self, model_id: str) -> dict[str, np.ndarray]:
+        try:
+            if self.manifest().model_id != model_id:
+                return {}
+        except IndexMismatchError:
+            return {}
+        with self._cursor() as conn:
+            rows = conn.execute(f"SELECT key, embedding FROM {self.schema}.chunks").fetchall()
+        out = {k: _array(v) for k, v in rows}
+        matrix = np.stack(list(out.values())) if out else np.zeros((0, 1), np.float32)
+        try:
+            check_vectors(matrix, self.describe())
+        except IndexMismatchError:
+            return {}
+        return out
+
+    # -- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def build_lock(self, *, timeout: float, notify: Any = None) -> Iterator[None]:
+        """One writer per index across every machine sharing the server: a session-level
+        advisory lock, held by its own connection until the build ends (or dies)."""
+        import psycopg
+
+        key = int.from_bytes(hashlib.sha256(self.schema.encode()).digest()[:8], "big", signed=True)
+        try:
+            conn = psycopg.connect(self.dsn, connect_timeout=self.connect_timeout, autocommit=True)
+        except psycopg.Error as exc:
+            raise self._unavailable(exc) from exc
+        with conn:
+            deadline = time.monotonic() + timeout
+            told = False
+            while not _scalar(conn, "SELECT pg_try_advisory_lock(%s)", (key,)):
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"Một lần xây dựng chỉ mục khác đang ghi vào {self.describe()}; hãy thử "
+                        "lại sau khi nó xong (another build holds the advisory lock)."
+                    )
+                if notify and not told:
+                    notify("Đang chờ lần xây dựng chỉ mục khác kết thúc… (waiting for the lock)")
+                    told = True
+                time.sleep(0.2)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(Exception):
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def _create(self, conn: Any, dimension: int) -> None:
+        s = self.schema
+        conn.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
+        conn.execute(f"CREATE SCHEMA {s}")
+        conn.execute(f"CREATE TABLE {s}.meta (key text PRIMARY KEY, value jsonb NOT NULL)")
+        conn.execute(
+            f"""CREATE TABLE {s}.documents (
+                doc_id text PRIMARY KEY, pos int NOT NULL, source text NOT NULL,
+                doc_number text, issuer_key text NOT NULL, type_key text NOT NULL, date date,
+                text_sha256 text NOT NULL, body jsonb NOT NULL)"""
+        )
+        conn.execute(
+            f"""CREATE TABLE {s}.chunks (
+                id text PRIMARY KEY, pos int NOT NULL,
+                doc_id text NOT NULL REFERENCES {s}.documents ON DELETE CASCADE,
+                key text NOT NULL, body_sha256 text NOT NULL, n_terms int NOT NULL,
+                body jsonb NOT NULL, embedding vector({dimension}) NOT NULL)"""
+        )
+        conn.execute(
+            f"""CREATE TABLE {s}.postings (
+                term text NOT NULL, chunk_id text NOT NULL REFERENCES {s}.chunks ON DELETE CASCADE,
+                tf int NOT NULL, dl int NOT NULL, PRIMARY KEY (term, chunk_id))"""
+        )
+        conn.execute(f"CREATE INDEX ON {s}.postings (chunk_id)")
+        conn.execute(f"CREATE TABLE {s}.terms (term text PRIMARY KEY, df int NOT NULL)")
+        conn.execute(
+            f"CREATE INDEX ON {s}.chunks USING hnsw (embedding vector_ip_ops) "
+            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
+        )
+
+    def write(
+        self, manifest: Manifest, documents: Sequence[Document], records: Sequence[ChunkRecord]
+    ) -> None:
+        """Bring the store to exactly these documents and chunks, in one transaction."""
+        s = self.schema
+        matrix = np.array([r.vector for r in records], dtype=np.float32).reshape(
+            len(records), manifest.dimension
+        )
+        check_vectors(matrix, "các vectơ vừa nhúng")
+        wanted: dict[str, tuple[ChunkRecord, str, int]] = {}
+        for pos, record in enumerate(records):
+            if record.chunk.id not in wanted:  # a chunk id is content: a copy adds nothing
+                body = _CHUNK.dump_json(record.chunk).decode("utf-8")
+                wanted[record.chunk.id] = (record, body, pos)
+        with self._cursor(write=True) as conn:
+            existing: dict[str, str] = {}
+            try:
+                with conn.transaction():  # a savepoint: a missing schema must not abort the rest
+                    row = conn.execute(
+                        f"SELECT value FROM {s}.meta WHERE key = 'manifest'"
+                    ).fetchone()
+                    old = Manifest(**row[0]) if row else None
+                    existing = dict(
+                        conn.execute(f"SELECT id, body_sha256 FROM {s}.chunks").fetchall()
+                    )
+                fresh = old is None or (old.dimension, old.model_id) != (
+                    manifest.dimension,
+                    manifest.model_id,
+                )
+            except Exception:  # no schema yet, or one we cannot read: start over
+                fresh = True
+            if fresh:
+                self._create(conn, manifest.dimension)
+                existing = {}
+            digests = {
+                cid: hashlib.sha256(f"{r.key}\0{body}".encode()).hexdigest()
+                for cid, (r, body, _) in wanted.items()
+            }
+            removed = [cid for cid, d in existing.items() if digests.get(cid) != d]
+            added = [cid for cid in wanted if existing.get(cid) != digests[cid]]
+            affected = {
+                t for (t,) in conn.execute(
+                    f"SELECT DISTINCT term FROM {s}.postings WHERE chunk_id = ANY(%s)", (removed,)
+                ).fetchall()
+            }  # fmt: skip
+            conn.execute(f"DELETE FROM {s}.chunks WHERE id = ANY(%s)", (removed,))
+            self._write_documents(conn, documents)
+            with conn.cursor() as cur:
+                with cur.copy(
+                    f"COPY {s}.chunks (id, pos, doc_id, key, body_sha256, n_terms, body, embedding)"
+                    " FROM STDIN"
+                ) as copy:
+                    for cid in added:
+                        record, body, pos = wanted[cid]
+                        copy.write_row(
+                            (cid, pos, record.chunk.doc_id, record.key, digests[cid],
+                             len(record.terms), body, record.vector.astype(np.float32))
+                        )  # fmt: skip
+                with cur.copy(f"COPY {s}.postings (term, chunk_id, tf, dl) FROM STDIN") as copy:
+                    for cid in added:
+                        terms = wanted[cid][0].terms
+                        for term, tf in Counter(terms).items():
+                            copy.write_row((term, cid, tf, len(terms)))
+                            affected.add(term)
+            conn.execute(
+                f"UPDATE {s}.chunks c SET pos = v.pos FROM unnest(%s::text[], %s::int[]) "
+                "v(id, pos) WHERE c.id = v.id AND c.pos <> v.pos",
+                (list(wanted), [p for _, _, p in wanted.values()]),
+            )
+            conn.execute(f"DELETE FROM {s}.terms WHERE term = ANY(%s)", (list(affected),))
+            conn.execute(
+                f"INSERT INTO {s}.terms SELECT term, count(*) FROM {s}.postings "
+                "WHERE term = ANY(%s) GROUP BY term",
+                (list(affected),),
+            )
+            n, total = conn.execute(
+                f"SELECT count(*), coalesce(sum(n_terms), 0) FROM {s}.chunks"
+            ).fetchone()
+            stats = {"n_chunks": n, "avgdl": (total / n) if n else 1.0}
+            manifest = _with(manifest, n_chunks=n)
+            for key, value in (("manifest", manifest.__dict__), ("stats", stats)):
+                conn.execute(
+                    f"INSERT INTO {s}.meta VALUES (%s, %s::jsonb) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, json.dumps(value, ensure_ascii=False)),
+                )
+        self._manifest, self._documents, self._chunks = None, None, None
+
+    def _write_documents(self, conn: Any, documents: Sequence[Document]) -> None:
+        s = self.schema
+        ids = [d.doc_id for d in documents]
+        conn.execute(f"DELETE FROM {s}.documents WHERE NOT (doc_id = ANY(%s))", (ids,))
+        seen: set[str] = set()
+        for pos, d in enumerate(documents):
+            if d.doc_id in seen:
+                continue
+            seen.add(d.doc_id)
+            conn.execute(
+                f"""INSERT INTO {s}.documents VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)
+                ON CONFLICT (doc_id) DO UPDATE SET pos = excluded.pos, source = excluded.source,
+                  doc_number = excluded.doc_number, issuer_key = excluded.issuer_key,
+                  type_key = excluded.type_key, date = excluded.date,
+                  text_sha256 = excluded.text_sha256, body = excluded.body""",
+                (
+                    d.doc_id,
+                    pos,
+                    d.source,
+                    d.doc_number,
+                    folded_key(d.issuer or ""),
+                    folded_key(d.doc_type),
+                    d.date,
+                    hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                    _DOC.dump_json(d).decode("utf-8"),
+                ),
+            )
+
+    def drop(self) -> None:
+        with self._cursor(write=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+        self._manifest, self._documents, self._chunks = None, None, None
+
+
+def _with(manifest: Manifest, **changes: Any) -> Manifest:
+    return Manifest(**{**manifest.__dict__, **changes})
+
+
+def _scalar(conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _array(value: Any) -> np.ndarray:
+    """pgvector gives ``Vector`` objects (or arrays, in older versions)."""
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy()
+    return np.asarray(value, dtype=np.float32)

@@ -1,0 +1,322 @@
+"""One contract, two stores (haystack's DocumentStoreBaseTests pattern): the embedded
+folder and a real PostgreSQL server pass the same tests through the same pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answering.engine import ensure_index
+from assistant.errors import AssistantError, IndexMismatchError, StoreUnavailableError
+from assistant.evaluation.gold import load_gold
+from assistant.search.embedder import HashingEmbedder
+from assistant.search.filters import SearchFilters
+from assistant.search.index import LoadedIndex, load_index
+from assistant.search.lexical import tokenize
+from assistant.search.retrieval import HybridSearcher
+from assistant.search.stores.base import ChunkRecord
+from assistant.search.stores.postgres import PostgresStore
+from assistant.settings import Settings
+from tests.conftest import CORPUS_DIR, ROOT
+from tests.pg_server import free_port, postgres_uri  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+class CountingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().encode_documents(texts)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, folder)
+    return folder
+
+
+FILTERS = [
+    SearchFilters(doc_ids=frozenset({"17-KH/TU"})),
+    SearchFilters(issuers=frozenset({"Ban Thường vụ"})),
+    SearchFilters(issuers=frozenset({"ubnd thanh pho ha noi"})),
+    SearchFilters(doc_types=frozenset({"kế hoạch"})),
+    SearchFilters(date_from=__import__("datetime").date(2023, 3, 10)),
+    SearchFilters(
+        date_to=__import__("datetime").date(2023, 3, 10), doc_types=frozenset({"Kết luận"})
+    ),
+    SearchFilters(doc_ids=frozenset({"999/XYZ"})),
+]
+
+
+class StoreContract:
+    """What every store must do. Subclasses give ``settings`` and ``tamper``."""
+
+    def settings(self, tmp_path: Path, corpus: Path = CORPUS_DIR) -> Settings:
+        raise NotImplementedError
+
+    def tamper(self, index: LoadedIndex) -> None:
+        """Replace "2,5%" by "9,5%" in the stored copy of a document's text."""
+        raise NotImplementedError
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        settings = self.settings(tmp_path)
+        embedder = CountingEmbedder()
+        built, _ = ensure_index(settings, embedder)
+        loaded, _ = ensure_index(settings, embedder)
+        assert embedder.embedded == built.manifest.n_chunks == len(built.chunks) > 100
+        assert loaded.chunks == built.chunks and loaded.documents == built.documents
+        assert loaded.manifest == built.manifest
+        assert set(loaded.manifest.source_hashes) == {d.source for d in loaded.documents}
+        store = loaded.store
+        some = [built.chunks[5].id, built.chunks[0].id, "khong-co"]
+        assert store.fetch_chunks(some) == [built.chunks[5], built.chunks[0]]
+        doc = built.documents[2]
+        assert store.fetch_documents([doc.doc_id]) == [doc]
+        vectors = store.vectors([c.id for c in built.chunks[:3]])
+        assert vectors.shape == (3, 256)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+        # a stored vector finds its own chunk first
+        assert store.dense(vectors[1], 3, None)[0][0] == built.chunks[1].id
+        assert store.lexical(tokenize("Hội Chữ thập đỏ"), 5, None)
+
+    @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: repr(f)[13:60])
+    def test_filters(self, tmp_path: Path, filters: SearchFilters) -> None:
+        index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        allowed = {d.doc_id for d in index.documents if filters.allows(d)}
+        of = {c.id: c.doc_id for c in index.chunks}
+        everything = len(index.chunks)
+        for query in ("Hội Chữ thập đỏ", "nhiệm vụ kinh phí", "so y te"):
+            terms = tokenize(query)
+            lexical = index.store.lexical(terms, 10, filters)
+            assert {of[i] for i, _ in lexical} <= allowed
+            unfiltered = index.store.lexical(terms, everything, None)
+            assert [i for i, _ in lexical] == [i for i, _ in unfiltered if of[i] in allowed][:10]
+            vector = HashingEmbedder().encode_query(query)
+            dense = index.store.dense(vector, 10, filters)
+            assert {of[i] for i, _ in dense} <= allowed
+            exact = index.store.dense(vector, everything, None)
+            # the same similarities (HNSW may order chunks of equal similarity either way)
+            expected = [s for i, s in exact if of[i] in allowed][:10]
+            assert np.allclose([s for _, s in dense], expected, atol=1e-5)
+
+    def test_update_reembeds_only_the_changed_clause(
+        self, tmp_path: Path, corpus_copy: Path
+    ) -> None:
+        settings = self.settings(tmp_path, corpus_copy)
+        embedder = CountingEmbedder()
+        first, _ = ensure_index(settings, embedder)
+        source = corpus_copy / "001_10111d2bd8fff1df.txt"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(
+                "Hội Chữ thập đỏ quận theo dõi", "Hội Chữ thập đỏ quận thường xuyên theo dõi"
+            ),
+            encoding="utf-8",
+        )
+        embedder.embedded = 0
+        second, _ = ensure_index(settings, embedder)
+        assert embedder.embedded == 1
+        assert second.manifest.reused_vectors == first.manifest.n_chunks - 1
+        changed = [c for c in second.chunks if "thường xuyên theo dõi" in c.text]
+        assert len(changed) == 1
+        assert changed[0].id not in {c.id for c in first.chunks}
+        reloaded, _ = ensure_index(settings, embedder)
+        assert reloaded.chunks == second.chunks
+        assert reloaded.store.fetch_chunks([changed[0].id]) == changed
+
+    def test_removed_document_is_deleted(self, tmp_path: Path, corpus_copy: Path) -> None:
+        settings = self.settings(tmp_path, corpus_copy)
+        first, _ = ensure_index(settings, HashingEmbedder())
+        gone = next(d for d in first.documents if d.doc_number == "17-KH/TU")
+        (corpus_copy / gone.source).unlink()
+        second, _ = ensure_index(settings, HashingEmbedder())
+        assert gone.doc_id not in {d.doc_id for d in second.documents}
+        assert gone.doc_id not in {c.doc_id for c in second.chunks}
+        assert second.store.fetch_documents([gone.doc_id]) == []
+        of = {c.id: c.doc_id for c in second.chunks}
+        hits = second.store.lexical(tokenize("2,5% dân số hiến máu"), 50, None)
+        assert all(of[i] != gone.doc_id for i, _ in hits)
+        assert len(second.chunks) < len(first.chunks)
+
+    def test_other_model_is_a_mismatch(self, tmp_path: Path) -> None:
+        settings = self.settings(tmp_path)
+        ensure_index(settings, HashingEmbedder())
+        messages: list[str] = []
+        rebuilt, _ = ensure_index(settings, HashingEmbedder(128), notify=messages.append)
+        assert rebuilt.manifest.dimension == 128 and any("model_id" in m for m in messages)
+        assert rebuilt.store.vectors([rebuilt.chunks[0].id]).shape == (1, 128)
+
+    def test_altered_stored_text_is_detected_and_rebuilt(self, tmp_path: Path) -> None:
+        settings = self.settings(tmp_path)
+        built, _ = ensure_index(settings, HashingEmbedder())
+        self.tamper(built)
+        messages: list[str] = []
+        rebuilt, _ = ensure_index(settings, HashingEmbedder(), notify=messages.append)
+        assert messages and "rebuilding" in messages[0]
+        assert rebuilt.documents == built.documents
+        assert not any("9,5%" in d.text for d in rebuilt.documents)
+
+    def test_failed_write_leaves_the_old_index_whole(self, tmp_path: Path) -> None:
+        settings = self.settings(tmp_path)
+        built, _ = ensure_index(settings, HashingEmbedder())
+        store = built.store
+        good = [
+            ChunkRecord(c, v, tuple(tokenize(c.clean_text)), f"k{i}")
+            for i, (c, v) in enumerate(
+                zip(built.chunks, store.vectors([c.id for c in built.chunks]), strict=True)
+            )
+        ]
+        # the last record's vector has the wrong length: the write fails part-way
+        bad = [*good[:-1], ChunkRecord(good[-1].chunk, np.ones(7, np.float32), (), "x")]
+        with pytest.raises(Exception):  # noqa: B017 - any failure, as long as nothing changed
+            store.write(built.manifest, built.documents[:-1], bad)
+        again = load_index(
+            built.store if not isinstance(built.path, Path) else built.path.parent, {}
+        )
+        assert again.chunks == built.chunks and again.documents == built.documents
+
+    def test_gold_questions_give_the_same_top_5_as_the_embedded_store(self, tmp_path: Path) -> None:
+        mine, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        embedded, _ = ensure_index(
+            TestEmbeddedStore().settings(tmp_path / "reference"), HashingEmbedder()
+        )
+        ours, reference = (
+            HybridSearcher(mine, HashingEmbedder()),
+            HybridSearcher(embedded, HashingEmbedder()),
+        )
+        questions = [g.question for g in load_gold(ROOT / "eval" / "gold" / "dev.jsonl")]
+        differences = []
+        for question in questions:
+            a = [h.chunk.label for h in ours.search(question, k=5)]
+            b = [h.chunk.label for h in reference.search(question, k=5)]
+            if a != b:
+                differences.append((question, b, a))
+        for question, b, a in differences:
+            print(f"{question!r}\n  embedded: {b}\n  this store: {a}")
+        assert len(differences) <= 0.05 * len(questions), differences[:3]
+
+
+class TestEmbeddedStore(StoreContract):
+    def settings(self, tmp_path: Path, corpus: Path = CORPUS_DIR) -> Settings:
+        return Settings(
+            corpus_dir=corpus,
+            index_dir=tmp_path / "index",
+            models_dir=ROOT / "models",
+            embedding_model="hashing",
+        )
+
+    def tamper(self, index: LoadedIndex) -> None:
+        assert isinstance(index.path, Path)
+        path = index.path / "documents.json"
+        path.write_text(path.read_text(encoding="utf-8").replace("2,5%", "9,5%"), encoding="utf-8")
+
+
+class TestPostgresStore(StoreContract):
+    @pytest.fixture(autouse=True)
+    def _database(self, postgres_uri: str) -> Iterator[None]:  # noqa: F811
+        """A database of its own for each test, dropped afterwards."""
+        import psycopg
+
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        admin = postgres_uri.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        self.uri = postgres_uri.rsplit("/", 1)[0] + f"/{name}"
+        yield
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+    def settings(self, tmp_path: Path, corpus: Path = CORPUS_DIR) -> Settings:
+        return Settings(
+            corpus_dir=corpus,
+            index_dir=tmp_path / "index",
+            models_dir=ROOT / "models",
+            embedding_model="hashing",
+            store=self.uri,
+        )
+
+    def tamper(self, index: LoadedIndex) -> None:
+        import psycopg
+
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            conn.execute(
+                "UPDATE idx_default.documents SET body = jsonb_set(body, '{text}', "
+                "to_jsonb(replace(body->>'text', '2,5%', '9,5%'))) WHERE body->>'text' LIKE '%2,5%'"
+            )
+
+    def test_stopped_server_gives_a_vietnamese_message(self, tmp_path: Path) -> None:
+        dead = f"postgresql://postgres@127.0.0.1:{free_port()}/assistant"
+        settings = self.settings(tmp_path).model_copy(update={"store": dead})
+        with pytest.raises(StoreUnavailableError, match="Không kết nối được máy chủ tìm kiếm"):
+            ensure_index(settings, HashingEmbedder())
+
+    def test_password_never_shown(self) -> None:
+        store = PostgresStore(f"postgresql://u:secret@127.0.0.1:{free_port()}/db")
+        with pytest.raises(AssistantError) as caught:
+            store.manifest()
+        assert "secret" not in str(caught.value) and "***" in str(caught.value)
+
+    def test_server_dying_mid_session_is_a_message(self, tmp_path: Path) -> None:
+        index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        store = index.store
+        assert isinstance(store, PostgresStore)
+        import psycopg
+
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        with pytest.raises(StoreUnavailableError):
+            store.lexical(tokenize("Sở Y tế"), 5, None)
+        # the next call reconnects
+        assert store.lexical(tokenize("Sở Y tế"), 5, None)
+
+    def test_mismatched_chunk_count_is_detected(self, tmp_path: Path) -> None:
+        index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        import psycopg
+
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            conn.execute("DELETE FROM idx_default.chunks WHERE pos = 3")
+        with pytest.raises(IndexMismatchError, match="không khớp"):
+            load_index(PostgresStore(self.uri), {})
+        messages: list[str] = []
+        rebuilt, _ = ensure_index(
+            self.settings(tmp_path), HashingEmbedder(), notify=messages.append
+        )
+        assert rebuilt.chunks == index.chunks and messages
+
+    def test_locale_lower_cases_vietnamese_capitals(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.uri) as conn:
+            row = conn.execute("SELECT lower('SỞ Y TẾ ĐIỆN BIÊN')").fetchone()
+        assert row == ("sở y tế điện biên",)
+
+
+def test_store_setting_rejects_unknown_schemes(tmp_path: Path) -> None:
+    from assistant.search.stores import store_location
+
+    assert store_location("", tmp_path) == tmp_path / "default"
+    assert isinstance(store_location("postgresql://u@h/db", tmp_path), PostgresStore)
+    with pytest.raises(ValueError, match="ASSISTANT_STORE"):
+        store_location("mysql://x", tmp_path)
+
+
+def test_contents_are_json(tmp_path: Path) -> None:
+    """The embedded store writes no pickle: every file is JSON, numpy or FAISS."""
+    index, _ = ensure_index(TestEmbeddedStore().settings(tmp_path), HashingEmbedder())
+    assert isinstance(index.path, Path)
+    sums = json.loads((index.path / "checksums.json").read_text())
+    assert "manifest.json" in sums and "vectors.faiss" in sums
+    assert not [p for p in index.path.rglob("*.pkl")]
