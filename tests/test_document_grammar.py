@@ -315,3 +315,12 @@ def test_one_label_names_one_unit(dev_documents: dict[str, ParsedDocument]) -> N
         labels = [c.label for c in parsed.chunks]
         repeated = sorted({label for label in labels if labels.count(label) > 1})
         assert not repeated, (name, repeated[:5])
+
+
+def test_a_codification_page_is_named_and_starts_at_its_first_unit(
+    dev_documents: dict[str, ParsedDocument],
+) -> None:
+    parsed = dev_documents["08_phap-dien_36-4_quy-xa-hoi-quy-tu-thien.md"]
+    assert parsed.document.doc_type == "Đề mục pháp điển"
+    assert parsed.document.title == "Tổ chức, hoạt động của quỹ xã hội, quỹ từ thiện"
+    assert parsed.outline[0].label == "Chương I"  # the site's information table is no clause
