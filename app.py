@@ -1,4 +1,8 @@
-"""Streamlit entry point. Thin: it loads the engine once and hands each tab to its view."""
+"""Streamlit entry point. Thin: it starts opening the engine and hands each page to its view.
+
+Pages (``st.navigation``) rather than tabs: only the page in view runs on each interaction,
+and the chat input of the main page is pinned to the bottom of the window.
+"""
 
 from __future__ import annotations
 
@@ -7,48 +11,59 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.ui import chat, documents, learn, responsibilities
-from assistant.ui.loader import get_engine
+from assistant.ui import chat, documents, learn, loader, responsibilities
 
 log = logging.getLogger("assistant.app")
 
 st.set_page_config(page_title="Trợ lý văn bản chỉ đạo", page_icon="📜", layout="wide")
-st.title("Trợ lý văn bản chỉ đạo")
-st.caption("Hỏi đáp tiếng Việt; mỗi ý đều ghi rõ khoản, điểm và cơ quan ban hành.")
 
-try:
-    engine = get_engine(Settings())
-except AssistantError as exc:
-    st.error(str(exc))
-    st.stop()
-except Exception:
-    log.exception("could not open the engine")
-    st.error("Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang.")
-    st.stop()
+settings = Settings()
+loading = loader.start(settings)
 
 
-def guarded(view: Callable[..., None], *args: object) -> None:
-    """A view that fails shows a message in its tab; the other tabs keep working."""
-    try:
-        view(*args)
-    except Exception:
-        log.exception("view %s failed", view.__module__)
-        st.error(
-            "Không hiển thị được mục này. Vui lòng tải lại trang; nếu vẫn lỗi, hãy báo quản trị."
-        )
+def guarded(view: Callable[[], None]) -> Callable[[], None]:
+    """A page that fails shows a Vietnamese message; the other pages keep working."""
+
+    def page() -> None:
+        try:
+            view()
+        except Exception:
+            log.exception("page %s failed", view.__name__)
+            st.error(
+                "Không hiển thị được mục này. Vui lòng tải lại trang; nếu vẫn lỗi, hãy báo quản trị."
+            )
+
+    page.__name__ = view.__name__
+    return page
 
 
-filters = chat.sidebar_filters(engine)
+def chat_page() -> None:
+    st.title("Trợ lý văn bản chỉ đạo")
+    st.caption("Hỏi đáp tiếng Việt; mỗi ý đều ghi rõ khoản, điểm và cơ quan ban hành.")
+    chat.render(loading)
 
-tab_chat, tab_documents, tab_bodies, tab_learn = st.tabs(["Hỏi đáp", "Văn bản", "Ai làm gì", "Học"])
-with tab_chat:
-    chat.render(engine, filters)
-chat.sidebar_conversation()
-with tab_documents:
-    guarded(documents.render, engine)
-with tab_bodies:
-    guarded(responsibilities.render, engine)
-with tab_learn:
-    guarded(learn.render, engine.settings)
+
+def documents_page() -> None:
+    engine = loader.wait_for_engine(loading)
+    if engine is not None:
+        documents.render(engine)
+
+
+def bodies_page() -> None:
+    engine = loader.wait_for_engine(loading)
+    if engine is not None:
+        responsibilities.render(engine)
+
+
+def learn_page() -> None:
+    learn.render(settings)
+
+
+pages = [
+    st.Page(guarded(chat_page), title="Hỏi đáp", icon="💬", url_path="hoi-dap", default=True),
+    st.Page(guarded(documents_page), title="Văn bản", icon="📄", url_path="van-ban"),
+    st.Page(guarded(bodies_page), title="Ai làm gì", icon="🏛️", url_path="ai-lam-gi"),
+    st.Page(guarded(learn_page), title="Học", icon="🎓", url_path="hoc"),
+]
+st.navigation(pages, position="top").run()

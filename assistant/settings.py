@@ -53,6 +53,13 @@ class Settings(BaseSettings):
             "shared by every app instance that names it."
         ),
     )
+    feedback_file: Path = Field(
+        default=PROJECT_ROOT / "feedback" / "bao-sai.jsonl",
+        description=(
+            "JSON Lines file where the app's 'Báo sai' button records a question, its answer, "
+            "citations and the user's comment (not in git)."
+        ),
+    )
     max_file_bytes: int = Field(
         default=20 * 1024 * 1024,
         gt=0,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from assistant.types import Citation, Document, DocumentRef
 from assistant.ui.format import (
@@ -25,11 +27,17 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("app") / "index"
 
 
+@pytest.fixture(scope="module")
+def feedback_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("feedback") / "bao-sai.jsonl"
+
+
 @pytest.fixture
-def app(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(index_dir: Path, feedback_file: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """A fresh session; the engine is shared by the module through the resource cache."""
     monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_FILE", str(feedback_file))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
@@ -38,6 +46,14 @@ def app(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 def ask(at: AppTest, question: str) -> AppTest:
     at.chat_input(key="question").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    """Switch to a page of ``st.navigation`` (function pages are known by their url_path)."""
+    at._page_hash = calc_hash(url_path)
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -103,21 +119,51 @@ def test_clear_and_download(app: AppTest) -> None:
     assert not app.chat_message
 
 
-def test_documents_and_bodies_tabs_render(app: AppTest) -> None:
-    assert [t.label for t in app.tabs][:4] == ["Hỏi đáp", "Văn bản", "Ai làm gì", "Học"]
-    text = markdown(app)
-    assert "Sở Y tế" in text  # outline heading and the responsibility list
+def test_pages_render(app: AppTest) -> None:
+    open_page(app, "van-ban")
     frames = [f.value for f in app.dataframe]
     numbers = set(frames[0]["Số hiệu"])
     assert {"164/KH-UBND", "1416-CV/QU", "17-KH/TU", "44-KL/TW"} <= numbers
     edges = set(zip(frames[1]["Văn bản"], frames[1]["Thực hiện văn bản"], strict=True))
     assert {("140-KH/TU", "44-KL/TW"), ("164/KH-UBND", "140-KH/TU")} <= edges
+    assert "Sở Y tế" in markdown(app)  # outline heading
+    open_page(app, "ai-lam-gi")
     app.text_input(key="body_search").set_value("so y te").run()
     assert not app.exception
     matrix = next(f.value for f in app.dataframe if "Cơ quan" in f.value.columns)
     assert list(matrix["Cơ quan"]) == ["Sở Y tế"]
     assert "khoản 6 Mục III" in matrix["164/KH-UBND"].iloc[0]
     assert "Chủ trì phối hợp với Hội Chữ thập đỏ Thành phố" in markdown(app)
+
+
+def test_each_quote_is_shown_once(app: AppTest) -> None:
+    for question in (
+        "Sở Y tế phải làm gì?",
+        "Kiến An và Từ Sơn giao Hội Chữ thập đỏ những việc gì?",
+    ):
+        ask(app, question)
+    plain = [m.value for m in app.markdown if not m.value.startswith("<div")]
+    for turn in app.session_state["turns"]:
+        for citation in turn.answer.citations:
+            quote = " ".join(citation.quote.split())
+            shown = sum(" ".join(m.replace("\\", "").split()).count(quote) for m in plain)
+            assert shown <= 1, (citation.label, shown)
+
+
+def test_report_button_writes_a_line(app: AppTest, feedback_file: Path) -> None:
+    ask(app, "Sở Y tế phải làm gì?")
+    before = feedback_file.read_text().count("\n") if feedback_file.exists() else 0
+    app.text_area(key="report_0_comment").set_value("Thiếu khoản 3")
+    app.button(key="report_0_send").click().run()
+    assert not app.exception
+    lines = feedback_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == before + 1
+    line = json.loads(lines[-1])
+    assert line["question"] == "Sở Y tế phải làm gì?"
+    assert line["comment"] == "Thiếu khoản 3"
+    assert "Sở Y tế được giao nhiệm vụ" in line["answer"]
+    assert line["citations"][0]["label"].startswith("khoản 6 Mục III Kế hoạch số 164/KH-UBND")
+    assert any("Đã ghi nhận báo sai" in c.value for c in app.caption)
 
 
 # Pure helpers

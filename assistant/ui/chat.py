@@ -1,4 +1,4 @@
-"""The "Hỏi đáp" tab: questions in, answers with one card per citation out."""
+"""The "Hỏi đáp" page: questions in, answers with one card per citation out."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ from assistant.answering.engine import Engine
 from assistant.errors import AssistantError
 from assistant.search.retrieval import SearchFilters
 from assistant.types import Answer, Citation
+from assistant.ui.feedback import record_feedback
 from assistant.ui.format import (
     conversation_markdown,
     escape_markdown,
     highlighted_clause,
+    quoted_in_answer,
+    short_quote,
     vn_date,
 )
+from assistant.ui.loader import Loading, wait_for_engine, wait_for_model
 
 log = logging.getLogger(__name__)
 
@@ -72,34 +76,48 @@ def sidebar_conversation() -> None:
     )
 
 
-def render(engine: Engine, filters: SearchFilters) -> None:
+def _ask(question: str) -> None:
+    st.session_state[PENDING] = question
+
+
+def render(loading: Loading) -> None:
+    """The chat page: the input pinned at the bottom is drawn first, so it can be used while
+    the engine opens; a question typed meanwhile is answered once it is open."""
+    typed = st.chat_input("Nhập câu hỏi, ví dụ: Sở Y tế phải làm gì?", key="question")
+    if typed is not None:
+        st.session_state[PENDING] = typed
     # Fixed slots keep every message at the same place from run to run, so an expander
     # opened on a citation stays open when the page reruns.
     intro = st.empty()
     messages = st.container()
-    if not turns():
+    if not turns() and PENDING not in st.session_state:
         with intro.container():
             st.markdown("Hỏi về các văn bản trong kho. Ví dụ:")
             columns = st.columns(2)
             for i, example in enumerate(EXAMPLES):
-                if columns[i % 2].button(example, key=f"example_{i}", width="stretch"):
-                    st.session_state[PENDING] = example
-    typed = st.chat_input("Nhập câu hỏi, ví dụ: Sở Y tế phải làm gì?", key="question")
-    question = typed if typed is not None else st.session_state.pop(PENDING, None)
-    if question is not None:
-        intro.empty()
+                columns[i % 2].button(
+                    example, key=f"example_{i}", width="stretch", on_click=_ask, args=(example,)
+                )
+    engine = wait_for_engine(loading)
+    if engine is None:
+        return
+    filters = sidebar_filters(engine)
+    question = st.session_state.pop(PENDING, None)
     with messages:
-        for turn in turns():
-            show_turn(engine, turn)
+        for number, turn in enumerate(turns()):
+            show_turn(engine, turn, number)
         if question is not None:
             with st.chat_message("user"):
                 st.markdown(escape_markdown(question) or "…")
-            with st.chat_message("assistant"), st.spinner("Đang tìm trong các văn bản…"):
-                result = ask(engine, question, filters)
+            with st.chat_message("assistant"):
+                wait_for_model(loading)
+                with st.spinner("Đang tìm trong các văn bản…"):
+                    result = ask(engine, question, filters)
                 if result is not None:
                     show_answer(engine, result, len(turns()))
             if result is not None:
                 turns().append(Turn(question, result))
+    sidebar_conversation()
 
 
 def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:
@@ -114,15 +132,16 @@ def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:
     return None
 
 
-def show_turn(engine: Engine, turn: Turn) -> None:
+def show_turn(engine: Engine, turn: Turn, number: int) -> None:
     with st.chat_message("user"):
         st.markdown(escape_markdown(turn.question) or "…")
     with st.chat_message("assistant"):
-        show_answer(engine, turn.answer, turns().index(turn))
+        show_answer(engine, turn.answer, number)
 
 
 def show_answer(engine: Engine, result: Answer, turn_number: int) -> None:
-    """Refusals as information, abstentions as a warning, then one card per citation."""
+    """Refusals as information, abstentions as a warning, then one card per citation and
+    the 'Báo sai' button."""
     if result.message:
         st.info(result.message)
         return
@@ -148,11 +167,17 @@ def show_answer(engine: Engine, result: Answer, turn_number: int) -> None:
             engine,
             citation,
             related=citation.number not in answered,
+            quoted=quoted_in_answer(result, citation),
             key=f"{turn_number}_{citation.number}",
         )
+    report_button(engine, result, turn_number)
 
 
-def citation_card(engine: Engine, citation: Citation, *, related: bool, key: str) -> None:
+def citation_card(
+    engine: Engine, citation: Citation, *, related: bool, quoted: bool, key: str
+) -> None:
+    """Label, issuing body and date; the quote only when the answer does not already hold
+    it, and the whole clause (quote highlighted) one click away."""
     with st.container(border=True, key=f"citation_{key}"):
         badge = ":orange-badge[Có thể liên quan] " if related else ""
         st.markdown(f"{badge}**\\[{citation.number}\\] {escape_markdown(citation.label)}**")
@@ -160,10 +185,45 @@ def citation_card(engine: Engine, citation: Citation, *, related: bool, key: str
             f"Cơ quan ban hành: {escape_markdown(citation.issuer or '—')} · "
             f"Ngày: {vn_date(citation.date)}"
         )
-        st.markdown(f"> {escape_markdown(' '.join(citation.quote.split()))}")
+        if not quoted:
+            st.markdown(f"> {escape_markdown(short_quote(citation.quote))}")
         try:
             document = engine.index.document(citation.doc_id)
         except KeyError:
             return
         with st.expander("Xem toàn bộ khoản"):
             st.markdown(highlighted_clause(document, citation), unsafe_allow_html=True)
+
+
+def _send_report(engine: Engine, result: Answer, key: str) -> None:
+    comment = st.session_state.get(f"{key}_comment", "")
+    try:
+        record_feedback(engine.settings.feedback_file, result, comment)
+    except OSError:
+        log.exception("could not record feedback")
+        st.session_state[f"{key}_sent"] = "error"
+        return
+    st.session_state[f"{key}_sent"] = "ok"
+
+
+def report_button(engine: Engine, result: Answer, turn_number: int) -> None:
+    """'Báo sai': the question, answer, citations and a comment go to a local JSONL file."""
+    key = f"report_{turn_number}"
+    sent = st.session_state.get(f"{key}_sent")
+    if sent == "ok":
+        st.caption("Đã ghi nhận báo sai. Cảm ơn bạn!")
+        return
+    with st.popover("Báo sai", icon=":material/flag:"):
+        st.text_area(
+            "Điều gì chưa đúng? (không bắt buộc)",
+            key=f"{key}_comment",
+            placeholder="Ví dụ: thiếu khoản 3; trích sai văn bản…",
+        )
+        st.button(
+            "Gửi báo sai",
+            key=f"{key}_send",
+            on_click=_send_report,
+            args=(engine, result, key),
+        )
+        if sent == "error":
+            st.error("Không ghi được báo sai vào tệp. Vui lòng báo quản trị.")

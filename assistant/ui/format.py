@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.answering.conversation import Turn
 from assistant.documents.textnorm import folded_key
-from assistant.types import Citation, Document
+from assistant.types import Answer, Citation, Document
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
@@ -121,3 +121,23 @@ def matches_body(name: str, query: str) -> bool:
     """Accent- and case-insensitive search: "so y te" finds "Sở Y tế"."""
     wanted = folded_key(query)
     return not wanted or wanted in folded_key(name)
+
+
+def _squashed(text: str) -> str:
+    return " ".join(folded_key(text).split())
+
+
+def quoted_in_answer(answer: Answer, citation: Citation) -> bool:
+    """Whether a statement of the answer already holds the citation's quote, so the card
+    need not repeat it."""
+    quote = _squashed(citation.quote)
+    return bool(quote) and any(quote in _squashed(s.text) for s in answer.statements)
+
+
+def short_quote(quote: str, limit: int = 280) -> str:
+    """The quote on one line, cut at a word before ``limit`` characters; the whole clause
+    stays one click away."""
+    text = " ".join(quote.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

@@ -1,65 +1,142 @@
-"""The engine, loaded once per process, with visible progress the first time.
+"""The engine, opened once per process in a background thread, with its progress in view.
 
-``st.cache_resource`` replays any element a cached function draws, so the cached function
-only hands out a slot; the engine is opened into it outside the cache, under a lock, while
-a status box shows what is happening.
+The page draws the chat box first and the engine opens behind it: a restart with a built
+index shows the chat box at once, and the language model is loaded after the index so the
+first question does not wait for it from a cold start. ``st.cache_resource`` holds one
+``Loading`` per settings value; every session reads the same one.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 from assistant.answering.engine import Engine, open_engine
+from assistant.errors import AssistantError
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FAILED = "Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang."
+# An English gloss the engine adds for the log: "(no index yet)", "(stale index)".
+_GLOSS = re.compile(r"\s*\((?=[^)]*[a-z])[\x20-\x28\x2a-\x7e]*\)")
+
+
+def vietnamese(message: str) -> str:
+    """An engine message without its English gloss in parentheses or after ' / '."""
+    return _GLOSS.sub("", message.split(" / ")[0]).strip()
 
 
 @dataclass
-class _EngineSlot:
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class Loading:
+    """How far the background load has got. Written by its thread, read by the pages."""
+
+    stage: str = "Đang mở kho văn bản…"
+    done: int = 0
+    total: int = 0
+    building: bool = False  # a first run or a changed corpus: documents are read and embedded
     engine: Engine | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    ready_seconds: float | None = None  # when the engine could answer
+    model_ready: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    thread: threading.Thread | None = None
+
+    @property
+    def fraction(self) -> float:
+        return min(self.done / self.total, 1.0) if self.total else 0.0
+
+    def finished(self) -> bool:
+        return self.engine is not None or self.error is not None
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_slot(settings_json: str) -> _EngineSlot:
-    return _EngineSlot()
+def _loading(settings_json: str) -> Loading:
+    return Loading()
 
 
-def get_engine(settings: Settings) -> Engine:
-    """The engine for these settings; the first call prepares the model and the index."""
-    slot = _engine_slot(settings.model_dump_json())
-    if slot.engine is not None:
-        return slot.engine
-    with slot.lock:
-        if slot.engine is None:
-            slot.engine = _open_with_progress(settings)
-    return slot.engine
+def start(settings: Settings) -> Loading:
+    """The load for these settings, started on the first call of the process."""
+    loading = _loading(settings.model_dump_json())
+    with loading.lock:
+        if loading.thread is None:
+            loading.thread = threading.Thread(
+                target=_load, args=(loading, settings), name="engine-load", daemon=True
+            )
+            loading.thread.start()
+    return loading
 
 
-def _open_with_progress(settings: Settings) -> Engine:
-    box = st.empty()
-    with box.container(), st.status("Đang chuẩn bị mô hình…", expanded=True) as status:
-        st.caption("Lần chạy đầu tiên mất khoảng một phút; các lần sau chỉ vài giây.")
-        bar = st.empty()
-        building = False
+def _load(loading: Loading, settings: Settings) -> None:
+    def notify(message: str) -> None:
+        # The engine says it (re)builds the index, then names skipped files: those are
+        # shown on the Văn bản page, not here.
+        if not loading.building:
+            loading.building = True
+            loading.stage = "Đang đọc văn bản…"
 
-        def to_building() -> None:
-            nonlocal building
-            if not building:
-                building = True
-                status.update(label="Đang xây dựng chỉ mục…", expanded=True)
+    def parsing(done: int, total: int) -> None:
+        loading.building = True
+        loading.stage = f"Đang đọc văn bản {done + 1}/{total}…"
+        loading.done, loading.total = done, total
+        if done + 1 >= total:
+            loading.stage = "Đang chuẩn bị mô hình ngôn ngữ (chỉ lần đầu, khoảng một phút)…"
 
-        def notify(message: str) -> None:
-            to_building()
-            st.write(message)
+    def embedding(done: int, total: int) -> None:
+        loading.stage = f"Đang nhúng {done}/{total} đoạn văn bản…"
+        loading.done, loading.total = done, total
 
-        def progress(done: int, total: int) -> None:
-            to_building()
-            bar.progress(min(done / max(total, 1), 1.0), text=f"Đã nhúng {done}/{total} đoạn")
+    try:
+        engine = open_engine(settings, notify=notify, progress=embedding, parsing=parsing)
+        loading.stage = "Đang nạp mô hình ngôn ngữ…"
+        loading.engine = engine
+        loading.ready_seconds = time.monotonic() - loading.started
+        log.info("engine open after %.1f s", loading.ready_seconds)
+        warm_up = getattr(engine.embedder, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+        log.info("model loaded after %.1f s", time.monotonic() - loading.started)
+    except AssistantError as exc:
+        log.warning("could not open the engine: %s", exc)
+        loading.error = vietnamese(str(exc)) or FAILED
+    except Exception:
+        log.exception("could not open the engine")
+        loading.error = FAILED
+    finally:
+        loading.model_ready.set()
 
-        engine = open_engine(settings, notify=notify, progress=progress)
-        status.update(label="Đã sẵn sàng.", state="complete", expanded=False)
-    box.empty()
-    return engine
+
+def wait_for_engine(loading: Loading) -> Engine | None:
+    """The engine, showing a status box with the stage and a progress bar until it is open;
+    None after showing why it could not open."""
+    if loading.engine is None and loading.error is None:
+        box = st.empty()
+        with box.container(), st.status(loading.stage, expanded=True) as status:
+            st.caption(
+                "Lần chạy đầu tiên đọc và lập chỉ mục toàn bộ văn bản (khoảng một phút); "
+                "các lần sau chỉ vài giây. Bạn có thể nhập câu hỏi ngay bây giờ."
+            )
+            bar = st.progress(0.0, text="Đang bắt đầu…")
+            while not loading.finished():
+                status.update(label=loading.stage)
+                text = f"{loading.done}/{loading.total}" if loading.total else "Đang bắt đầu…"
+                bar.progress(loading.fraction, text=text)
+                time.sleep(0.25)
+        box.empty()
+    if loading.error is not None:
+        st.error(loading.error)
+        return None
+    return loading.engine
+
+
+def wait_for_model(loading: Loading) -> None:
+    """Block until the language model is loaded (the first question after a start)."""
+    if not loading.model_ready.is_set():
+        with st.spinner("Đang nạp mô hình ngôn ngữ (chỉ sau khi khởi động)…"):
+            loading.model_ready.wait()
