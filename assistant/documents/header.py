@@ -28,19 +28,23 @@ from assistant.documents.layout import (
 )
 from assistant.documents.textnorm import key, strip_markup, title_case_vn
 
-# A header cell boundary: a tab, a table pipe, a run of rule characters, bold markers
-# glued between two words ("TRUNG ƯƠNG**ĐẢNG CỘNG SẢN").
-_CELL_SPLIT_RE = re.compile(r"\t|\||[_‒–—-]{3,}|(?<=[^\W\d_]{2})\*{2,}(?=[^\W\d_(])")
+# A header cell boundary: a tab, a table pipe, a run of rule characters.
+_CELL_SPLIT_RE = re.compile(r"\t|\||[_‒–—-]{3,}")
+# Bold markers glued between two capitals join two cells ("TRUNG ƯƠNG**ĐẢNG CỘNG SẢN");
+# inside a word ("ng**ày") they are only markup.
+_GLUED_BOLD_RE = re.compile(r"(?<=\w)\*{2,}(?=\w)")
 # "Số: 164/KH-UBND", "Số 43-CT/TW", "Luật số: 24/2018/QH14", "Số:\n73/2025/NQ-HĐND".
 _NUMBER_RE = re.compile(
     r"(?:^|(?<=\s))(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+số|Số(?:\s*hiệu)?)\s*:?[\s*]*"
-    r"(?P<n>\d{1,5}[a-z]?(?:\s*[/-]\s*[0-9A-Za-zĐđƠơƯư]+)+)"
+    r"(?P<n>\d{1,5}[a-z]?(?:\s*[/-]\s*[0-9A-Za-zĐđƠơƯư]+(?:\.[0-9A-Za-zĐđƠơƯư]+)*)+)"
 )
 _DATE_RE = re.compile(
-    r"(?:(?P<place>[^\W\d_][^,\d\n]{0,40}?)\s*,\s*)?ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
-    r"\s+năm\s+(?P<y>\d{4})",
+    r"(?:(?P<place>[^\W\d_][^,\d\n]{0,40}?)\s*,\s*)?ngày\s+(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})"
+    r"\s*năm\s*(?P<y>\d{4})",
     re.IGNORECASE,
 )
+# The first half of a place name cut by a line break: "Hà", "Thành phố Hồ Chí".
+_PLACE_PIECE_RE = re.compile(r"[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[^\W\d_]+){0,4}")
 # Words that open the name of a body (a new line starting with one is another body, the
 # issuing one under its managing body); any other line continues the name above it.
 _ORGAN_HEADS = tuple(
@@ -161,9 +165,19 @@ class HeaderFields:
         return self.organs[-1] if self.organs else self.authority
 
 
+def _glued_words(raw: str, start: int, end: int) -> bool:
+    """Two capitalised words of two cells glued by bold markers, not one word's letters."""
+    left = raw[max(0, start - 2) : start]
+    return len(left) == 2 and left.isalpha() and left.isupper() and raw[end].isupper()
+
+
 def cells_of(line: Line) -> list[str]:
     """A header line split into the cells of the flattened table, markup removed."""
-    return [c for c in (strip_markup(c) for c in _CELL_SPLIT_RE.split(line.raw)) if c]
+    raw = _GLUED_BOLD_RE.sub(
+        lambda m: "\t" if _glued_words(m.string, m.start(), m.end()) else "",
+        line.raw,
+    )
+    return [c for c in (strip_markup(c) for c in _CELL_SPLIT_RE.split(raw)) if c]
 
 
 def _cells(lines: Iterable[Line]) -> Iterator[str]:
@@ -198,6 +212,14 @@ def find_place_date(lines: Iterable[Line]) -> tuple[str | None, dt.date | None]:
     if not m:
         return None, None
     place = " ".join(m["place"].split()) if m["place"] else None
+    cut = (
+        m["place"] is not None
+        and " " not in m["place"].strip()
+        and blob[: m.start()].endswith("\n")
+    )
+    before = blob[: m.start() - 1].rsplit("\n", 1)[-1] if cut else ""
+    if before and _PLACE_PIECE_RE.fullmatch(before) and not is_upper_line(before):
+        place = f"{before} {place}"  # "Hà" / "Nội, ngày …": a place cut over two lines
     if place and (place.lower().startswith(("số", "v/v")) or is_upper_line(place)):
         place = None
     return place, _parse_date(m["d"], m["m"], m["y"])
@@ -205,7 +227,7 @@ def find_place_date(lines: Iterable[Line]) -> tuple[str | None, dt.date | None]:
 
 def _motto_cell(cell: str) -> bool:
     """A piece of the motto; one word alone ("HỘI") may open a body's name instead."""
-    return is_motto(cell) and len(cell.split()) >= 2
+    return is_motto(cell) and (len(cell.split()) >= 2 or key(cell) == "cộng")
 
 
 def _organ_cell(cell: str) -> bool:

@@ -80,7 +80,7 @@ SO_HIEU_RE = re.compile(
     r"(?![\w])"
 )
 PLACE_DATE_RE = re.compile(
-    r"(?P<place>[^\W\d_][^,\d]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
+    r"(?P<place>[^\W\d_][^,\d]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})",
     re.IGNORECASE,
 )
 SIGN_AUTHORITY_RE = re.compile(
@@ -193,7 +193,7 @@ BODY_OPENING_RE = re.compile(
 # "*Hà Nội, ngày 20" / "tháng 11 năm 2025*": a place and date broken over two lines.
 DATE_PIECE_RE = re.compile(
     r"^(?:[^\W\d_][^,\d]{0,40},\s*)?ngày(?:\s+\d{1,2})?(?:\s+tháng(?:\s+\d{1,2})?)?\s*$"
-    r"|^(?:ngày\s+)?(?:\d{1,2}\s+)?(?:tháng\s+)?\d{1,2}\s+năm\s+\d{4}\b",
+    r"|^(?:(?:ngày\s+)?(?:\d{1,2}\s+)?(?:tháng\s+)?\d{1,2}\s+)?năm\s+\d{4}\b",
     re.IGNORECASE,
 )
 # The labels of a web library's metadata table ("Số hiệu:", "Loại văn bản:" …).
@@ -314,6 +314,7 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
             or re.match(r"^(?:Số\b|\S+\s+số\s*:)", clean)
             or PLACE_DATE_RE.search(clean)
             or DATE_PIECE_RE.match(clean)
+            or _date_starts(lines, i)
             or "\t" in line.raw
             or ("|" in line.raw and type_line is None)
             or (line.raw.strip().startswith("**") and line.raw.strip().endswith("**"))
@@ -331,6 +332,15 @@ def _header_end(lines: tuple[Line, ...], start: int = 0) -> tuple[int, list[str]
         else:
             break
     return i, column_title + title, type_line
+
+
+def _date_starts(lines: tuple[Line, ...], i: int) -> bool:
+    """ "*Hà" / "Nội, ngày 25 tháng 11 năm 2025*": a place and date cut before its comma."""
+    if len(lines[i].clean) > 30 or re.search(r"[\d:/.;]", lines[i].clean):
+        return False
+    joined = " ".join(ln.clean for ln in lines[i : i + 3])
+    m = PLACE_DATE_RE.match(joined)
+    return m is not None
 
 
 def _names_issuer(line: Line) -> bool:

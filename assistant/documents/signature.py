@@ -32,6 +32,7 @@ _TITLE_WORD_RE = re.compile(
 )
 _SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký|ký, ghi rõ)", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+_WORDS_RE = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){0,3}")
 _NAME_SIGNED_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*[Đđ]ã ký\s*\)$")
 # "… này có hiệu lực (thi hành) (kể) từ ngày 01 tháng 01 năm 2019" / "… từ ngày 01/7/2025" /
 # "… kể từ ngày ký": the document's own (the subject is "… này", maybe "… này thay thế …
@@ -55,6 +56,18 @@ def _name_of(clean: str) -> str | None:
     m = _NAME_SIGNED_RE.match(clean)
     name = m["name"] if m else clean
     return name if _NAME_RE.match(name) else None
+
+
+def _name_at(lines: Sequence[Line], j: int) -> tuple[str | None, int]:
+    """The signer's name starting at line ``j`` and the index after it; a page may wrap a
+    name over two lines ("**Dương" / "Đức Tuấn**", "Nguyễn Quỳnh" / "Thiện")."""
+    clean = lines[j].clean
+    nxt = lines[j + 1].clean if j + 1 < len(lines) else ""
+    joined = _name_of(f"{clean} {nxt}") if nxt and _WORDS_RE.fullmatch(nxt) else None
+    if joined and (not _name_of(clean) or len(nxt.split()) <= 2):
+        return joined, j + 2
+    name = _name_of(clean)
+    return (name, j + 1) if name else (None, j)
 
 
 def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, int]:
@@ -82,12 +95,8 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
             titles.append(clean)
         elif is_upper_line(clean) and not titles and len(clean) <= 30 and not name:
             collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
-        elif _name_of(clean):
-            name = _name_of(clean)
-            break
-        elif i < len(lines) and _name_of(f"{clean} {lines[i].clean}"):
-            name = _name_of(f"{clean} {lines[i].clean}")  # "**Dương" / "Đức Tuấn**"
-            i += 1
+        elif _name_at(lines, i - 1)[0]:
+            name, i = _name_at(lines, i - 1)
             break
         else:
             i -= 1
@@ -111,9 +120,10 @@ def _bare_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
             clean = lines[j].clean
             if lines[j].blank or _SIGNED_RE.match(clean):
                 continue
-            if PERSON_RE.match(clean) or _name_of(clean):
+            name, after = _name_at(lines, j)
+            if name or PERSON_RE.match(clean):
                 title = title_case_vn(line.clean, reference)
-                return Signer(name=_name_of(clean) or clean, title=title), j + 1
+                return Signer(name=name or clean, title=title), max(after, j + 1)
             break
     return None, 0
 
