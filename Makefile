@@ -41,7 +41,7 @@ run: model office-tools
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		( $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium ) \
+		( $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core ) \
 		|| { [ "$${CI:-}" = true ] && exit 1; echo "Không cài được chromium: bỏ qua kiểm thử trình duyệt."; }; \
 	fi
 

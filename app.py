@@ -16,7 +16,14 @@ from assistant.ui import chat, documents, learn, loader, responsibilities
 
 log = logging.getLogger("assistant.app")
 
-st.set_page_config(page_title="Trợ lý văn bản chỉ đạo", page_icon="📜", layout="wide")
+st.set_page_config(page_title="Trợ lý văn bản chỉ đạo", layout="wide")
+
+# Streamlit's own running indicator ("Stop") and menu are in English; the pages show their
+# own Vietnamese progress instead.
+st.html(
+    "<style>[data-testid='stStatusWidget'], [data-testid='stMainMenu'] "
+    "{visibility: hidden;}</style>"
+)
 
 settings = Settings()
 loading = loader.start(settings)
@@ -61,9 +68,9 @@ def learn_page() -> None:
 
 
 pages = [
-    st.Page(guarded(chat_page), title="Hỏi đáp", icon="💬", url_path="hoi-dap", default=True),
-    st.Page(guarded(documents_page), title="Văn bản", icon="📄", url_path="van-ban"),
-    st.Page(guarded(bodies_page), title="Ai làm gì", icon="🏛️", url_path="ai-lam-gi"),
-    st.Page(guarded(learn_page), title="Học", icon="🎓", url_path="hoc"),
+    st.Page(guarded(chat_page), title="Hỏi đáp", url_path="hoi-dap", default=True),
+    st.Page(guarded(documents_page), title="Văn bản", url_path="van-ban"),
+    st.Page(guarded(bodies_page), title="Ai làm gì", url_path="ai-lam-gi"),
+    st.Page(guarded(learn_page), title="Học", url_path="hoc"),
 ]
 st.navigation(pages, position="top").run()

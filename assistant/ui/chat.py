@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from assistant.answering.answer import answer
 from assistant.answering.conversation import Turn
@@ -117,7 +118,33 @@ def render(loading: Loading) -> None:
                     show_answer(engine, result, len(turns()))
             if result is not None:
                 turns().append(Turn(question, result))
+        scroll_to_newest()
     sidebar_conversation()
+
+
+# Streamlit keeps the page's scroll position while an answer streams in, which leaves the
+# new answer under the chat box; this scrolls every scrollable ancestor of the last message
+# to its end, a few times while the cards arrive. Runs in a same-origin iframe, loads nothing.
+_SCROLL_JS = """<script>
+const doc = window.parent.document;
+function down() {
+  const all = doc.querySelectorAll('[data-testid="stChatMessage"]');
+  let el = all.length ? all[all.length - 1] : null;
+  while (el) {
+    const style = window.parent.getComputedStyle(el);
+    if (el.scrollHeight > el.clientHeight && /(auto|scroll)/.test(style.overflowY)) {
+      el.scrollTop = el.scrollHeight;
+    }
+    el = el.parentElement;
+  }
+}
+for (const ms of [50, 300, 800, 1500]) setTimeout(down, ms);
+</script>"""
+
+
+def scroll_to_newest() -> None:
+    """Bring the newest answer into view above the chat box."""
+    components.html(_SCROLL_JS, height=0)
 
 
 def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:

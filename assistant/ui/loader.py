@@ -124,7 +124,7 @@ def wait_for_engine(loading: Loading) -> Engine | None:
             )
             bar = st.progress(0.0, text="Đang bắt đầu…")
             while not loading.finished():
-                status.update(label=loading.stage)
+                status.update(label=loading.stage, expanded=True)
                 text = f"{loading.done}/{loading.total}" if loading.total else "Đang bắt đầu…"
                 bar.progress(loading.fraction, text=text)
                 time.sleep(0.25)
