@@ -8,6 +8,7 @@ unit's start: a label that does not exist in the source is the worst citation er
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import textwrap
@@ -324,3 +325,48 @@ def test_a_codification_page_is_named_and_starts_at_its_first_unit(
     assert parsed.document.doc_type == "Đề mục pháp điển"
     assert parsed.document.title == "Tổ chức, hoạt động của quỹ xã hội, quỹ từ thiện"
     assert parsed.outline[0].label == "Chương I"  # the site's information table is no clause
+
+
+GOLDEN_DEV = Path(__file__).resolve().parent / "golden" / "dev"
+
+
+def _label_outline(clauses: tuple[Clause, ...]) -> list[object]:
+    return [
+        [c.kind, c.label, _label_outline(c.children)] if c.children else [c.kind, c.label]
+        for c in clauses
+    ]
+
+
+def test_dev_outlines_match_golden_files(dev_documents: dict[str, ParsedDocument]) -> None:
+    """Each dev document's clause tree (kinds and labels, no text: the documents stay in
+    ../shared) reads as recorded; UPDATE_GOLDEN=1 rewrites the files after a reviewed change."""
+    GOLDEN_DEV.mkdir(parents=True, exist_ok=True)
+    for name, parsed in dev_documents.items():
+        path = GOLDEN_DEV / (Path(name).stem + ".labels.json")
+        snapshot = _label_outline(parsed.outline)
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.write_text(json.dumps(snapshot, ensure_ascii=False) + "\n", encoding="utf-8")
+        assert json.loads(path.read_text(encoding="utf-8")) == snapshot, path.name
+
+
+def test_inline_table_rows_are_cited_by_their_number() -> None:
+    body = (
+        "Điều 1. Danh mục\n"
+        "TT | Bệnh | Đối tượng | Lịch tiêm\n"
+        "1 | Bệnh lao | Trẻ em | - Tiêm một lần sau khi sinh.\n"
+        "- Tiêm bù trước 12 tháng tuổi.\n"
+        "2 | Bệnh uốn ván | Phụ nữ có thai | 1. Chưa tiêm đủ 3 lần:\n"
+        "- Tiêm lần 1 sớm khi có thai.\n"
+        "2. Đã tiêm đủ 3 lần:\n"
+        "- Tiêm một lần.\n"
+        "3 | Bệnh sởi | Trẻ em | - Tiêm khi trẻ đủ 9 tháng tuổi.\n"
+        "Điều 2. Hiệu lực\n"
+        "1. Thông tư này có hiệu lực từ ngày 15 tháng 02 năm 2026.\n"
+    )
+    parsed = parse_text("tt.html", HEADER.replace("LUẬT", "THÔNG TƯ") + body, "html")
+    labels = {c.label: c for c in _clauses(parsed)}
+    assert {"số thứ tự 1 của bảng tại Điều 1", "số thứ tự 3 của bảng tại Điều 1"} <= set(labels)
+    assert "khoản 2 Điều 1" not in labels  # "2. Đã tiêm đủ 3 lần" is inside row 2's cell
+    assert "khoản 1 Điều 2" in labels
+    row2 = labels["số thứ tự 2 của bảng tại Điều 1"]
+    assert "Đã tiêm đủ 3 lần" in parsed.document.text[row2.start : row2.end]

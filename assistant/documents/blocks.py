@@ -21,8 +21,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from assistant.documents.grammar import HEADING_KINDS, is_bare_marker, marker_kind
+from assistant.documents.grammar import HEADING_KINDS, is_bare_marker, marker_kind, match_marker
 from assistant.documents.layout import NOISE_LINE_RE, Line
+from assistant.documents.textnorm import strip_markup
 
 _OPEN_END_WORDS = frozenset(
     "của và với các những cho trong để là được về theo tại từ đến nhằm gắn hoặc cùng như"
@@ -61,6 +62,9 @@ def _is_pipe(line: Line) -> bool:
 
 
 def _cells(lines: tuple[Line, ...] | list[Line]) -> list[str]:
+    if not any(_is_pipe(line) for line in lines):
+        # Cells written on one line ("1 | Bệnh lao phổi | …"); a cell's further lines follow.
+        return [" ".join(" | ".join(_inline_cells(ln)) or ln.clean for ln in lines if not ln.blank)]
     cells: list[str] = []
     current: list[str] = []
     for line in lines:
@@ -80,6 +84,63 @@ def _cells(lines: tuple[Line, ...] | list[Line]) -> list[str]:
 _TABLE_MIN_PIPES = 4
 _CELL_MAX_LINES = 60
 _ROW_NUMBER_RE = re.compile(r"^\*{0,2}(\d{1,3})\.?\*{0,2}$")
+
+
+def _inline_cells(line: Line) -> list[str]:
+    if " | " not in line.raw:
+        return []
+    cells = [strip_markup(c).strip() for c in line.raw.strip().strip("|").split(" | ")]
+    return [c for c in cells if c]
+
+
+_UNIT_KINDS = frozenset({"phan", "chuong", "muc", "tieu_muc_luat", "dieu"})
+
+
+def _breaks_table(row: Line, between: tuple[Line, ...]) -> bool:
+    """Lines between two rows that end a table: a Điều, Chương or part, or a numbered
+    item that does not go on with a list opened inside the row's last cell
+    ("… | Phụ nữ có thai | 1. Đối với …" then "2. Đối với …")."""
+    found = [m for ln in between if (m := match_marker(ln.clean)) is not None]
+    if any(m.level.kind in _UNIT_KINDS for m in found):
+        return True
+    cells = _inline_cells(row)
+    opened = match_marker(cells[-1]) if cells else None
+    expected = int(opened.number) + 1 if opened and opened.number.isdigit() else None
+    for m in found:
+        if expected is None or opened is None or m.level is not opened.level:
+            return True
+        if m.number != str(expected):
+            return True
+        expected += 1
+    return False
+
+
+def _inline_table_regions(lines: tuple[Line, ...]) -> list[tuple[int, int]]:
+    """Tables whose rows are written "cell | cell | cell" (HTML and Word readers): a run of
+    at least three such lines; a cell's further lines run on until a blank line or a
+    numbered unit of the document."""
+    rows = [i for i, ln in enumerate(lines) if len(_inline_cells(ln)) >= 2]
+    out: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in [*rows, None]:
+        if i is not None and (
+            not run
+            or (
+                i - run[-1] <= _CELL_MAX_LINES
+                and not _breaks_table(lines[run[-1]], lines[run[-1] + 1 : i])
+            )
+        ):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            end = run[-1] + 1
+            while (
+                end < len(lines) and not lines[end].blank and match_marker(lines[end].clean) is None
+            ):
+                end += 1
+            out.append((run[0], end))
+        run = [i] if i is not None else []
+    return out
 
 
 def _table_regions(lines: tuple[Line, ...]) -> list[tuple[int, int]]:
@@ -102,7 +163,9 @@ def _table_regions(lines: tuple[Line, ...]) -> list[tuple[int, int]]:
         while start > 0 and not lines[start - 1].blank and not _is_pipe(lines[start - 1]):
             start -= 1  # the table's first cell stands before its first "|"
         out.append((start, last + 1))
-    return out
+    taken = [range(a, b) for a, b in out]
+    out += [r for r in _inline_table_regions(lines) if not any(r[0] in t for t in taken)]
+    return sorted(out)
 
 
 def _table_rows(lines: tuple[Line, ...], table: int) -> list[Paragraph]:
@@ -113,6 +176,9 @@ def _table_rows(lines: tuple[Line, ...], table: int) -> list[Paragraph]:
     cell_start = True
     for line in lines:
         m = _ROW_NUMBER_RE.match(line.clean) if cell_start and not line.blank else None
+        inline = _inline_cells(line)
+        if inline and not _is_pipe(line):
+            m = _ROW_NUMBER_RE.match(inline[0])
         if m and int(m[1]) == expected:
             groups.append([])
             expected += 1

@@ -13,7 +13,7 @@ from assistant.documents.chunking import make_chunks, slug
 from assistant.documents.docmeta import read_metadata
 from assistant.documents.layout import analyse
 from assistant.documents.noise import noise_spans
-from assistant.documents.structure import parse_clauses
+from assistant.documents.structure import RANKS, parse_clauses
 from assistant.documents.textnorm import nfc
 from assistant.types import Clause, Document, ParsedDocument
 
@@ -73,7 +73,7 @@ def _as_codification(
 ) -> tuple[Document, tuple[Clause, ...]]:
     """A page of the Bộ pháp điển: its articles cite their own sources; what stands before
     its first unit is the site's page (title, an empty information table), not text."""
-    first = next((i for i, c in enumerate(outline) if c.kind != "preamble"), len(outline))
+    first = next((i for i, c in enumerate(outline) if c.kind in RANKS), len(outline))
     page = document.text[document.body_start : outline[first].start if first < len(outline) else 0]
     titles = [m["title"].strip(" #*") for m in _PAGE_TITLE_RE.finditer(page)]
     title = document.title or (titles[-1] if titles else None)
