@@ -27,6 +27,7 @@ from assistant.search.retrieval import analyse_query
 from assistant.types import Document, issuer_locality
 
 Asked = Literal[
+    "assignees",
     "copy_stamp",
     "signer",
     "issuer",
@@ -47,6 +48,20 @@ METADATA: frozenset[str] = frozenset(
 )
 
 
+# "giao nhiệm vụ cho những sở nào": which bodies a document gives work to.
+ASSIGNEES = re.compile(
+    r"\b(?:cho|giao)\s+(?:nhung|cac)\s+(?P<head>so|co quan|to chuc|don vi|ban|nganh)\s+nao\b"
+    r"|\b(?:nhung|cac)\s+(?P<head2>so|co quan|to chuc|don vi)\s+nao\s+(?:duoc giao|phai)\b"
+)
+
+
+def assignee_head(text: str) -> str:
+    """The kind of body an "assignees" question lists: "so", or "" for any body."""
+    m = ASSIGNEES.search(folded_key(text))
+    head = (m.group("head") or m.group("head2")) if m else ""
+    return head if head in ("so", "ban", "nganh") else ""
+
+
 @dataclass(frozen=True)
 class Cue:
     """Wording that asks for ``asked``; matched on the folded question (no diacritics)."""
@@ -62,6 +77,7 @@ def _cue(asked: Asked, pattern: str) -> Cue:
 # In order of precedence: when one part holds several cues, the first row wins ("bản sao
 # lục do ai ký" asks for the copy stamp, not the document's signer).
 CUES: tuple[Cue, ...] = (
+    _cue("assignees", ASSIGNEES.pattern),
     _cue("copy_stamp", r"\bsao luc\b"),
     _cue("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
     _cue("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
@@ -81,6 +97,10 @@ CUES: tuple[Cue, ...] = (
 _INTERROGATIVE = re.compile(r"\b(?:nao|gi|ai|bao nhieu|may|dau|(?:thi|vi|tai|ra) sao)\b")
 # Where a question joins two of its parts.
 _JOINS = re.compile(r"\s*(?:,\s*con\b|;|,?\s+va\s+|,\s+(?=(?:con|roi|sau do)\b))\s*")
+# Asking for several things: "những hạn chế nào", "gồm những nội dung gì", "các … nào".
+_MANY = re.compile(
+    r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?(?:nao|gi)\b|\bgom\b|\bliet ke\b|\bnhung gi\b"
+)
 _COMPARE = re.compile(r"^\s*so sanh\b|\b(?:khac nhau|giong nhau|khac gi)\b")
 # "So sánh …", "… và …": words that only frame the comparison.
 _FRAMING = re.compile(r"so sanh ")
@@ -122,6 +142,7 @@ class Part:
     asked: Asked
     constraints: Constraints
     explicit: bool = True  # False: no cue; the question only names a body ("Sở Y tế thì sao?")
+    many: bool = False  # asks for a list: "những … nào", "gồm những gì", "các nội dung"
 
 
 @dataclass(frozen=True)
@@ -313,6 +334,7 @@ def analyse(question: str, documents: Sequence[Document]) -> Analysis:
             )
             for doc in sorted(whole.documents, key=lambda d: _position(question, d, documents))
         ]
+    parts = [replace(p, many=bool(_MANY.search(folded_key(p.text)))) for p in parts]
     return Analysis(question, tuple(parts), comparison)
 
 

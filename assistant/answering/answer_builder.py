@@ -58,9 +58,13 @@ class AnswerBuilder:
         self._add(Statement(text, (n,) if n else (), kind))
 
     def fact_text(self, text: str, d: Document, part: str, start: int, end: int) -> None:
+        """A fact about the document itself (signer, date, số hiệu …) followed by the words
+        of the header or signature that state it, so that the claim shown is the source's."""
         if start < 0:
             return
         n = self._number(lambda i: cite_text(i, d, part, start, end), (d.doc_id, start, end))
+        if "“" not in text:
+            text = f"{text.rstrip('.')}: “{display_quote(d.text[start:end])}”"
         self._add(Statement(text, (n,) if n else ()))
 
     def _add(self, statement: Statement) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.abstain import AbstentionModel, Evidence, part_features
-from assistant.answering.analyse import METADATA, Analysis, Part, analyse
+from assistant.answering.analyse import METADATA, Analysis, Part, analyse, assignee_head
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
@@ -23,12 +23,14 @@ from assistant.documents.facts import (
     is_deadline,
     is_figure,
 )
-from assistant.documents.textnorm import folded_key, strip_markup
+from assistant.documents.textnorm import fold, folded_key, strip_markup
 from assistant.search.lexical import with_synonyms
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
 from assistant.types import Answer, Chunk, Document, issuer_locality
 
 MAX_CLAUSES = 12
+MAX_ITEMS = 6  # quotes for a question that asks for a list
+ITEM_CHARS = 200  # each of them at most this long, at sentence boundaries
 MIN_TOPIC_SHARE = 0.5  # share of the question's subject words a quoted sentence must contain
 RELATED = 3
 
@@ -166,17 +168,19 @@ class Composer:
         bodies = part.constraints.bodies
         if part.asked in METADATA:
             self.metadata.answer(b, part.asked, docs, part.text)
+        elif part.asked == "assignees":
+            self._assignees(b, part, docs, filters)
         elif part.asked == "document_list":
             self.metadata.list_documents(b, part.text)
         elif part.asked == "duty" and bodies:
             mark = b.mark()
             if not self._responsibility(b, part.text, bodies, docs, filters, part.explicit):
                 b.rewind(mark)
-                self._general(b, part.text, bodies, docs, filters)
+                self._general(b, part.text, bodies, docs, filters, part.many)
         elif part.asked in ("figure", "deadline"):
             self._figure_or_deadline(b, part.text, part.asked, docs, filters)
         else:
-            self._general(b, part.text, bodies, docs, filters)
+            self._general(b, part.text, bodies, docs, filters, part.many)
 
     # -- responsibility ------------------------------------------------------------------
     def _responsibility(
@@ -226,7 +230,7 @@ class Composer:
                 or re.search(r"\b(?:ai la|la ai)\b", folded_key(question))
             ):
                 return False
-        name = _display_body(found, bodies, question)
+        name = _display_body(found, bodies, question, self.searcher.index.documents)
         # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
         subject_at: dict[str, int] = {}
         for a in found:
@@ -268,6 +272,39 @@ class Composer:
             names = ", ".join(d.short_name for d in silent)
             b.note(f"{names} không giao nhiệm vụ riêng cho {name}.")
         return True
+
+    # -- which bodies a document gives work to -------------------------------------------
+    def _assignees(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        """ "Kế hoạch 164 giao nhiệm vụ cho những sở nào?": each body once, with the clause
+        that names it, from the responsibility index."""
+        head = assignee_head(part.text)
+        targets = [
+            d
+            for d in self.documents.values()
+            if (d.doc_id in docs if docs else d.doc_type != "Tin bài")
+            and (not filters or filters.allows(d))
+        ]
+        for d in targets:
+            chunks = [c for c in self.searcher.index.chunks if c.doc_id == d.doc_id]
+            found = self.responsibilities.assigned_in([c.id for c in chunks], head)
+            quoted = []
+            for a in found[:MAX_CLAUSES]:
+                chunk = self.chunks[a.chunk_id]
+                m = re.search(
+                    re.escape(a.body), d.text[chunk.clause_start : chunk.clause_end], re.IGNORECASE
+                )
+                if m:
+                    at = chunk.clause_start + m.start()
+                    quoted.append((chunk, (at, at + len(a.body))))
+            if not quoted:
+                continue
+            b.note(f"{d.citation_name} giao nhiệm vụ cho {len(quoted)} cơ quan, tổ chức:")
+            for chunk, span in quoted:
+                b.fact(f"- {d.text[span[0] : span[1]]} ({chunk.clause_label})", d, chunk, span)
+        if not any(s.kind == "fact" for s in b.statements):
+            b.abstain(CANNOT_ANSWER)
 
     # -- figures and deadlines -----------------------------------------------------------
     def _figure_or_deadline(
@@ -319,8 +356,9 @@ class Composer:
         bodies: Sequence[str],
         docs: set[str],
         filters: SearchFilters | None,
+        many: bool = False,
     ) -> None:
-        hits = self._search(question, docs, filters, k=5)
+        hits = self._search(question, docs, filters, k=MAX_ITEMS if many else 5)
         terms = self._topic_terms(question)
         body_words = {w for body in bodies for w in body.split()}
         # The question's own words (not the synonyms added for search) besides the body's.
@@ -343,6 +381,17 @@ class Composer:
             self._related(b, question, docs, filters, hits)
             return
         top = usable[0][0]
+        if many:
+            # A list: the items beside the best one (same khoản or heading) belong to it.
+            parent = top.chunk.clause_path[:-1]
+            for hit, _ in usable[:MAX_ITEMS]:
+                sibling = bool(parent) and hit.chunk.clause_path[:-1] == parent
+                if hit is top or (
+                    (sibling or _answers(hit, terms, asked)) and hit.score >= 0.5 * top.score
+                ):
+                    item = quote_span(hit.document, hit.chunk, focus=terms, max_chars=ITEM_CHARS)
+                    b.quote(hit, item)
+            return
         for hit, span in usable[:3]:
             if hit is top or (_answers(hit, terms, asked) and hit.score >= 0.6 * top.score):
                 b.quote(hit, span)
@@ -453,16 +502,36 @@ def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None =
     return hit.body_match > 0 and asked is not None and not asked
 
 
-def _display_body(found: Sequence[Assignment], bodies: Sequence[str], question: str) -> str:
+def _display_body(
+    found: Sequence[Assignment],
+    bodies: Sequence[str],
+    question: str,
+    documents: Sequence[Document] = (),
+) -> str:
+    """The body's name as the documents write it; the user's words only when they have
+    their diacritics ("so tai chinh" is shown "Sở Tài chính")."""
     for a in found:
         if a.key in bodies:
             return a.body
     words = question.split()
     key = bodies[0].split()
     for i in range(len(words)):
-        if folded_key(" ".join(words[i : i + len(key)])) == " ".join(key):
-            return " ".join(words[i : i + len(key)])
-    return found[0].body if found else bodies[0]
+        phrase = " ".join(words[i : i + len(key)])
+        if folded_key(phrase) == " ".join(key) and folded_key(phrase) != phrase.lower():
+            return phrase
+    if found:
+        return found[0].body
+    return as_written(bodies[0], documents) or bodies[0]
+
+
+def as_written(name_key: str, documents: Sequence[Document]) -> str | None:
+    """Where the documents write a folded name ("so xay dung"), their own spelling."""
+    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, name_key.split())) + r"\b")
+    for d in documents:
+        m = pattern.search(fold(d.text))  # fold keeps one character per character of NFC text
+        if m:
+            return " ".join(d.text[m.start() : m.end()].split())
+    return None
 
 
 def _places(d: Document) -> set[str]:

@@ -128,3 +128,27 @@ class ResponsibilityIndex:
 
     def names(self) -> list[str]:
         return sorted({a.body for items in self.by_key.values() for a in items}, key=folded_key)
+
+    def assigned_in(self, chunk_ids: Iterable[str], head: str = "") -> list[Assignment]:
+        """Every body given work in the given clauses, once each, in the clauses' order;
+        only names whose key starts with ``head`` ("so" for "những sở nào") when given."""
+        order = {cid: n for n, cid in enumerate(chunk_ids)}
+        first: dict[str, Assignment] = {}
+        for items in self.by_key.values():
+            for a in items:
+                if a.chunk_id not in order or (head and not a.key.startswith(f"{head} ")):
+                    continue
+                known = first.get(a.key)
+                if known is None or order[a.chunk_id] < order[known.chunk_id]:
+                    first[a.key] = a
+        # The same clause's heading "Sở Tài chính" and a subject that ran on past it ("Sở Tài
+        # chính Trên cơ sở đề xuất …") are one body: keep the shorter name.
+        keys = [
+            k
+            for k in first
+            if not any(
+                o != k and k.startswith(f"{o} ") and first[o].chunk_id == first[k].chunk_id
+                for o in first
+            )
+        ]
+        return sorted((first[k] for k in keys), key=lambda a: order[a.chunk_id])

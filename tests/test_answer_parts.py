@@ -1,0 +1,62 @@
+"""Questions of several parts, lists of bodies, and names as the documents write them."""
+
+from __future__ import annotations
+
+from assistant.answering.answer import answer
+from assistant.answering.engine import Engine
+from assistant.types import Answer
+from tests.test_answer import assert_grounded
+
+
+def ask(engine: Engine, question: str) -> Answer:
+    return answer(question, engine=engine, llm=False)
+
+
+def test_signer_and_date_both_answered(engine: Engine) -> None:
+    a = ask(engine, "Công văn 1416 do ai ký và ký ngày nào?")
+    assert not a.abstained
+    assert "Bùi Thị Tuyết Mai" in a.text and "06/3/2023" in a.text
+    assert len(a.citations) == 2
+    assert_grounded(engine, a)
+
+
+def test_metadata_facts_show_the_source_words(engine: Engine) -> None:
+    a = ask(engine, "Kế hoạch 164 của UBND thành phố Hà Nội ban hành ngày nào?")
+    assert "05/6/2023" in a.text
+    assert "“Hà Nội, ngày 05 tháng 6 năm 2023”" in a.text
+    assert_grounded(engine, a)
+
+
+def test_the_copy_names_its_signer(engine: Engine) -> None:
+    a = ask(engine, "Ai ký bản sao lục Kết luận 44-KL/TW?")
+    assert "Đinh Xuân Tùng" in a.text and "Võ Văn Thưởng" not in a.text
+    assert_grounded(engine, a)
+
+
+def test_signer_and_copy_signer(engine: Engine) -> None:
+    a = ask(engine, "Kết luận 44 do ai ký, còn bản sao lục do ai ký?")
+    assert "Võ Văn Thưởng" in a.text and "Đinh Xuân Tùng" in a.text
+    assert_grounded(engine, a)
+
+
+def test_which_departments_a_plan_gives_work_to(engine: Engine) -> None:
+    a = ask(engine, "Kế hoạch 164 giao nhiệm vụ cho những sở nào?")
+    assert not a.abstained
+    for name in ("Sở Y tế", "Sở Tài chính", "Sở Ngoại vụ", "Sở Nội vụ"):
+        assert f"- {name} (" in a.text
+    assert "Ban Dân vận" not in a.text  # a sở question lists only sở
+    assert_grounded(engine, a)
+
+
+def test_two_figures_of_one_question(engine: Engine) -> None:
+    a = ask(
+        engine, "Hải Phòng đã trợ giúp bao nhiêu lượt đối tượng và tiếp nhận bao nhiêu đơn vị máu?"
+    )
+    assert "959.561" in a.text and "291.686" in a.text
+    assert_grounded(engine, a)
+
+
+def test_an_unaccented_name_is_shown_as_written(engine: Engine) -> None:
+    a = ask(engine, "bo noi vu phai lam gi")
+    assert a.abstained
+    assert "Bộ Nội vụ" in a.text and "bo noi vu" not in a.text
