@@ -15,6 +15,7 @@ A script, not a test: it reads real files that are not in the repository.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -60,13 +61,21 @@ class Row:
     error: str | None = None
 
 
-def _number_value(number: str) -> int | None:
-    if number.isdigit():
-        return int(number)
-    if re.fullmatch(r"[a-zđ]", number):
-        return "abcdđefghiklmnopqrstuvxy".find(number) + 1
-    if re.fullmatch(r"[IVXLC]+", number):
-        return roman_value(number)
+_LETTERS = (  # Vietnamese with and without đ, Latin
+    "abcdđeghiklmnopqrstuvxy",
+    "abcdeghiklmnopqrstuvxy",
+    "abcdđefghijklmnopqrstuvwxyz",
+)
+
+
+def _follows(a: str, b: str) -> bool | None:
+    """Whether sibling number ``b`` comes right after ``a`` (None: not comparable)."""
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    if re.fullmatch(r"[a-zđ]", a) and re.fullmatch(r"[a-zđ]", b):
+        return any(b in seq and seq.find(b) == seq.find(a) + 1 for seq in _LETTERS)
+    if re.fullmatch(r"[IVXLC]+", a) and re.fullmatch(r"[IVXLC]+", b):
+        return roman_value(b) == roman_value(a) + 1
     return None
 
 
@@ -83,10 +92,9 @@ def sanity_problems(parsed: ParsedDocument) -> list[str]:
         for c in children:
             by_kind.setdefault(c.kind, []).append(c)
         for kind, group in by_kind.items():
-            values = [_number_value(c.number or "") for c in group]
-            for a, b, c in zip(values, values[1:], group[1:], strict=False):
-                if a is not None and b is not None and b != a + 1 and kind != "dash":
-                    problems.append(f"nhảy số {kind}: {a} → {b} ({c.label})")
+            for a, b in itertools.pairwise(group):
+                if kind != "dash" and _follows(a.number or "", b.number or "") is False:
+                    problems.append(f"nhảy số {kind}: {a.number} → {b.number} ({b.label})")
         for c in children:
             siblings(c.children)
 

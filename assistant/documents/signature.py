@@ -78,9 +78,10 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
     m = SIGN_AUTHORITY_RE.match(lines[start].clean)
     assert m is not None
     collective = [m["rest"]]
-    delegation: str | None = None
+    delegated: list[str] = []  # "KT. CHỦ TỊCH" under "TM. ỦY BAN NHÂN DÂN"
     titles: list[str] = []
     name: str | None = None
+    slot = collective  # where a wrapped line ("… CHÍNH SÁCH," / "THUẾ QUỐC TẾ") belongs
     i = start + 1
     while i < len(lines) and i <= start + 8:
         clean = lines[i].clean
@@ -88,19 +89,26 @@ def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, 
         if not clean or lines[i - 1].blank or _SIGNED_RE.match(clean):
             continue
         nested = SIGN_AUTHORITY_RE.match(clean)
-        if nested and not titles:
+        if slot and slot[-1].rstrip().endswith(",") and is_upper_line(clean) and not nested:
+            slot.append(clean)
+        elif nested and not titles and not delegated:
             # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": signed for the chair, on the body's behalf.
-            delegation = f"{nested['auth']} {title_case_vn(nested['rest'], reference)}"
+            delegated.extend([nested["auth"], nested["rest"]])
+            slot = delegated
         elif is_upper_line(clean) and _TITLE_WORD_RE.match(clean):
             titles.append(clean)
+            slot = titles
         elif is_upper_line(clean) and not titles and len(clean) <= 30 and not name:
-            collective.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
+            slot.append(clean)  # "TM. ỦY BAN NHÂN" wrapped onto "DÂN"
         elif _name_at(lines, i - 1)[0]:
             name, i = _name_at(lines, i - 1)
             break
         else:
             i -= 1
             break
+    delegation = None
+    if delegated:
+        delegation = f"{delegated[0]} {title_case_vn(' '.join(delegated[1:]), reference)}"
     signer = Signer(
         name=name,
         authority=m["auth"],
