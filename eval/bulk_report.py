@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.documents.header import header_fields
-from assistant.documents.layout import analyse
 from assistant.documents.parser import parse_text
 from assistant.documents.readers import read_source
+from assistant.documents.regions import analyse
 from assistant.documents.structure import roman_value
 from assistant.documents.textnorm import folded_key, nfc
 from assistant.documents.webmeta import web_metadata

@@ -11,8 +11,8 @@ from assistant.documents.attachments import attachment_clauses
 from assistant.documents.blocks import paragraphs
 from assistant.documents.chunking import make_chunks, slug
 from assistant.documents.docmeta import read_metadata
-from assistant.documents.layout import analyse
 from assistant.documents.noise import noise_spans
+from assistant.documents.regions import analyse
 from assistant.documents.structure import RANKS, parse_clauses
 from assistant.documents.textnorm import nfc
 from assistant.types import Clause, Document, ParsedDocument

@@ -15,14 +15,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.documents.header import find_number, find_place_date, header_organs
-from assistant.documents.layout import (
-    COPY_KIND_RE,
-    PERSON_RE,
-    SIGN_AUTHORITY_RE,
-    SIGN_TITLE_RE,
-    Line,
-    is_upper_line,
-)
+from assistant.documents.layout import COPY_KIND_RE, SIGN_AUTHORITY_RE, Line, is_upper_line
+from assistant.documents.regions import PERSON_RE, SIGN_TITLE_RE
 from assistant.documents.textnorm import title_case_vn
 from assistant.types import CopyStamp, Signer
 
