@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from assistant.answering.engine import Engine
+from assistant.documents.textnorm import folded_key
 from assistant.types import Citation, Document, DocumentRef
+from assistant.ui.bodies import GROUP, body_kind, body_name, clause_text
 from assistant.ui.format import (
     conversation_markdown,
     highlighted_clause,
@@ -20,6 +26,16 @@ from assistant.ui.format import (
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
+DEV = ROOT.parent / "shared" / "documents" / "dev"
+
+
+def dev_documents() -> Path:
+    """../shared/documents/dev; a missing folder fails in CI and skips elsewhere."""
+    if not DEV.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{DEV} is missing: CI must run with ../shared beside the checkout")
+        pytest.skip(f"{DEV} is missing")
+    return DEV
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +137,106 @@ def test_clear_and_download(app: AppTest) -> None:
 
 def test_pages_render(app: AppTest) -> None:
     open_page(app, "van-ban")
-    frames = [f.value for f in app.dataframe]
-    numbers = set(frames[0]["Số hiệu"])
+    tables = [t.value for t in app.table]
+    numbers = set(tables[0]["Số hiệu"])
     assert {"164/KH-UBND", "1416-CV/QU", "17-KH/TU", "44-KL/TW"} <= numbers
-    edges = set(zip(frames[1]["Văn bản"], frames[1]["Thực hiện văn bản"], strict=True))
+    edges = set(zip(tables[1]["Văn bản"], tables[1]["Thực hiện văn bản"], strict=True))
     assert {("140-KH/TU", "44-KL/TW"), ("164/KH-UBND", "140-KH/TU")} <= edges
     assert "Sở Y tế" in markdown(app)  # outline heading
     open_page(app, "ai-lam-gi")
     app.text_input(key="body_search").set_value("so y te").run()
     assert not app.exception
-    matrix = next(f.value for f in app.dataframe if "Cơ quan" in f.value.columns)
-    assert list(matrix["Cơ quan"]) == ["Sở Y tế"]
-    assert "khoản 6 Mục III" in matrix["164/KH-UBND"].iloc[0]
+    table = app.dataframe(key="bodies_table").value
+    assert list(table["Cơ quan"]) == ["Sở Y tế"]
+    assert list(table["Nơi"]) == ["Hà Nội"]
+    assert "164/KH-UBND: khoản 6 Mục III" in table["Được giao tại"].iloc[0]
     assert "Chủ trì phối hợp với Hội Chữ thập đỏ Thành phố" in markdown(app)
+    assert "6. Sở Y tế" in [c.value for c in app.caption]  # the heading, apart from the text
+
+
+def assert_rows_are_named_bodies(app: AppTest) -> list[tuple[str, str, str]]:
+    """Every row's name is written in each clause it lists; returns (name, place, kind)."""
+    open_page(app, "ai-lam-gi")
+    labels = app.selectbox(key="body_selected").options
+    rows: list[tuple[str, str, str]] = []
+    for key, kind in (("bodies_table", "cơ quan"), ("groups_table", GROUP)):
+        frame = app.dataframe(key=key).value
+        title = "Cơ quan" if kind == "cơ quan" else "Nhóm"
+        rows += [(n, p, kind) for n, p in zip(frame[title], frame["Nơi"], strict=True)]
+    assert len(rows) == len(labels)
+    for label in labels:
+        app.selectbox(key="body_selected").set_value(label).run()
+        assert not app.exception
+    return rows
+
+
+def test_bodies_page_rows_are_real_bodies(app: AppTest) -> None:
+    rows = assert_rows_are_named_bodies(app)
+    names = {(n, p) for n, p, _ in rows}
+    assert {("Ban Dân vận Thành ủy", "Hà Nội"), ("Ban Dân vận Thành ủy", "Từ Sơn")} <= names
+    assert ("Sở Tài chính", "Hà Nội") in names
+    groups = {n for n, _, k in rows if k == GROUP}
+    assert {"Các sở, ngành", "Các phòng, ban, ngành"} <= groups
+    assert not {n for n, _ in names} & {"UBND", "Thành uỷ", "Các phòng", "Ban, ngành"}
+    assert not [n for n, _ in names if "Trên cơ sở" in n]
+
+
+def test_body_names_are_written_in_their_clauses(engine: Engine) -> None:
+    from assistant.ui.responsibilities import rows_of
+
+    for row in rows_of(engine):
+        for chunks in row.clauses.values():
+            for chunk in chunks:
+                assert folded_key(row.body) in folded_key(clause_text(chunk)), (row.body, chunk.id)
+
+
+def test_bodies_page_on_the_dev_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeds and the dev documents together: every row a body named in its clauses."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    for f in dev_documents().iterdir():
+        if f.is_file():
+            shutil.copy(f, corpus / f.name)
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.run()
+    assert not at.exception, at.exception
+    open_page(at, "ai-lam-gi")
+    from assistant.settings import Settings
+    from assistant.ui.loader import start
+    from assistant.ui.responsibilities import rows_of
+
+    engine = start(Settings()).engine
+    assert engine is not None
+    found = rows_of(engine)
+    assert len({(r.key, r.place) for r in found}) == len(found)
+    for row in found:
+        assert body_name(row.body) is not None or row.kind == GROUP, row.body
+        for chunks in row.clauses.values():
+            for chunk in chunks:
+                assert folded_key(row.body) in folded_key(clause_text(chunk)), (row.body, chunk.id)
+    names = {(r.body, r.place) for r in found}
+    assert {("Ban Dân vận Thành ủy", "Hà Nội"), ("Ban Dân vận Thành ủy", "Từ Sơn")} <= names
+    assert {("Sở Xây dựng", "Đắk Lắk"), ("Bộ Công an", "Trung ương")} <= names
+    assert not [n for n, _ in names if re.match(r"(?i)ban hành|phòng,? chống|phòng ngừa", n)]
+    frame = at.dataframe(key="bodies_table").value
+    assert len(frame) == len([r for r in found if r.kind != GROUP])
+
+
+def test_body_names() -> None:
+    assert body_name("Sở Tài chính Trên cơ sở đề xuất của Hội Chữ thập đỏ") == "Sở Tài chính"
+    assert body_name("Bộ Công an chịu trách nhiệm trước Chính phủ") == "Bộ Công an"
+    assert body_name("Ban hành và") is None
+    assert body_name("Phòng, chống tệ nạn xã hội") is None
+    assert body_name("UBND") is None
+    assert body_name("Thành uỷ") is None
+    assert body_name("Chính phủ") == "Chính phủ"
+    assert body_kind("Sở Văn hóa, Thể thao và Du lịch") != GROUP
+    assert body_kind("Các sở, ngành") == GROUP
+    assert body_kind("UBND các xã, phường") == GROUP
+    assert body_kind("Ban Quản lý các Khu công nghiệp tỉnh") != GROUP
 
 
 def test_each_quote_is_shown_once(app: AppTest) -> None:

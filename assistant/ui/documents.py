@@ -14,7 +14,7 @@ from assistant.ui.format import escape_markdown, relations, relations_dot, vn_da
 def render(engine: Engine) -> None:
     documents = engine.index.documents
     st.subheader(f"{len(documents)} văn bản trong kho")
-    st.dataframe(
+    st.table(
         [
             {
                 "Số hiệu": d.doc_number or "—",
@@ -27,7 +27,6 @@ def render(engine: Engine) -> None:
             for d in documents
         ],
         hide_index=True,
-        width="stretch",
     )
     # Links out of the corpus folder are found again on every load (the skipped list is
     # only the last build's), so the refusal stays visible while the link is there.
@@ -47,7 +46,7 @@ def render(engine: Engine) -> None:
     found = relations(documents)
     in_corpus = {d.doc_number for d in documents if d.doc_number}
     if found:
-        st.dataframe(
+        st.table(
             [
                 {
                     "Văn bản": r.document,
@@ -59,7 +58,6 @@ def render(engine: Engine) -> None:
                 for r in found
             ],
             hide_index=True,
-            width="stretch",
         )
         st.graphviz_chart(relations_dot(found, in_corpus))
         st.caption(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.answering.conversation import Turn
 from assistant.documents.textnorm import folded_key
-from assistant.types import Answer, Citation, Document
+from assistant.types import Answer, Chunk, Citation, Document
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 
@@ -141,3 +141,13 @@ def short_quote(quote: str, limit: int = 280) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def heading_and_text(chunk: Chunk) -> tuple[str | None, str]:
+    """The clause's own heading ("5. Sở Tài chính") and its text without that heading, so a
+    card never runs them together ("5. Sở Tài chính Trên cơ sở …")."""
+    text = chunk.clean_text.strip()
+    heading = chunk.breadcrumb[-1] if chunk.breadcrumb else None
+    if heading and text.startswith(heading):
+        return heading, text[len(heading) :].strip()
+    return None, text

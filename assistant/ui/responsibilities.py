@@ -1,76 +1,86 @@
-"""The "Ai làm gì" tab: which body each document assigns which clauses."""
+"""The "Ai làm gì" page: which body, in which place, each document assigns which clauses."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import streamlit as st
 
 from assistant.answering.engine import Engine
-from assistant.documents.textnorm import folded_key
-from assistant.types import Chunk, Document
-from assistant.ui.format import escape_markdown, matches_body
+from assistant.ui.bodies import GROUP, BodyRow, body_rows
+from assistant.ui.format import escape_markdown, heading_and_text, matches_body
+
+CHOSEN = "body_selected"
 
 
-@dataclass(frozen=True)
-class BodyRow:
-    """One body and, per document, the clauses that assign it work."""
-
-    body: str  # the name as first written
-    key: str
-    clauses: dict[str, list[Chunk]]  # doc_id → chunks, in document order
-
-
-def body_rows(engine: Engine) -> list[BodyRow]:
+def rows_of(engine: Engine) -> list[BodyRow]:
     chunks = {c.id: c for c in engine.index.chunks}
-    rows = []
-    for key, items in engine.composer.responsibilities.by_key.items():
-        clauses: dict[str, list[Chunk]] = {}
-        for a in items:
-            chunk = chunks.get(a.chunk_id)
-            if chunk and chunk not in clauses.get(chunk.doc_id, []):
-                clauses.setdefault(chunk.doc_id, []).append(chunk)
-        if clauses:
-            for found in clauses.values():
-                found.sort(key=lambda c: c.start)
-            rows.append(BodyRow(items[0].body, key, clauses))
-    return sorted(rows, key=lambda r: folded_key(r.body))
+    documents = {d.doc_id: d for d in engine.index.documents}
+    assignments = [a for items in engine.composer.responsibilities.by_key.values() for a in items]
+    return body_rows(assignments, chunks, documents)
 
 
-def _column(document: Document) -> str:
-    return document.doc_number or document.short_name
+def _where(engine: Engine, row: BodyRow) -> str:
+    by_id = {d.doc_id: d for d in engine.index.documents}
+    return "; ".join(
+        f"{by_id[doc_id].doc_number or by_id[doc_id].short_name}: "
+        + ", ".join(c.clause_label for c in chunks)
+        for doc_id, chunks in row.clauses.items()
+    )
+
+
+def _pick(table: str, labels: list[str]) -> None:
+    """A row chosen in a table opens its clauses below (the select box follows it)."""
+    rows = st.session_state[table].selection.rows
+    if rows:
+        st.session_state[CHOSEN] = labels[rows[0]]
+
+
+def _table(engine: Engine, rows: list[BodyRow], title: str, key: str) -> None:
+    labels = [r.label for r in rows]
+    st.dataframe(
+        [{title: r.body, "Nơi": r.place, "Được giao tại": _where(engine, r)} for r in rows],
+        hide_index=True,
+        width="stretch",
+        row_height=70,  # tall enough for the grid to wrap a long name or list of clauses
+        column_config={
+            title: st.column_config.TextColumn(width="medium"),
+            "Nơi": st.column_config.TextColumn(width="small"),
+            "Được giao tại": st.column_config.TextColumn(width="large"),
+        },
+        on_select=lambda: _pick(key, labels),
+        selection_mode="single-row",
+        key=key,
+    )
 
 
 def render(engine: Engine) -> None:
     st.subheader("Ai làm gì: cơ quan × văn bản")
-    documents = [d for d in engine.index.documents if d.doc_type != "Tin bài"]
     query = st.text_input(
         "Tìm cơ quan (gõ có dấu hoặc không dấu)", placeholder="Ví dụ: so y te", key="body_search"
     )
-    rows = [r for r in body_rows(engine) if matches_body(r.body, query)]
+    rows = [r for r in rows_of(engine) if matches_body(r.body, query)]
     if not rows:
         st.info("Không có cơ quan nào khớp với từ khóa này.")
         return
-    st.dataframe(
-        [
-            {"Cơ quan": r.body}
-            | {
-                _column(d): "; ".join(c.clause_label for c in r.clauses.get(d.doc_id, []))
-                for d in documents
-            }
-            for r in rows
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-    names = [r.body for r in rows]
-    chosen = st.selectbox("Xem nhiệm vụ của", names, key="body_selected")
-    row = rows[names.index(chosen)] if chosen in names else rows[0]
+    bodies = [r for r in rows if r.kind != GROUP]
+    groups = [r for r in rows if r.kind == GROUP]
+    st.caption("Chọn một dòng để xem các khoản giao việc cho cơ quan đó.")
+    if bodies:
+        _table(engine, bodies, "Cơ quan", "bodies_table")
+    if groups:
+        st.markdown("##### Nhóm cơ quan (giao chung cho nhiều cơ quan)")
+        _table(engine, groups, "Nhóm", "groups_table")
+    labels = [r.label for r in rows]
+    if st.session_state.get(CHOSEN) not in labels:
+        st.session_state.pop(CHOSEN, None)
+    chosen = st.selectbox("Xem nhiệm vụ của", labels, key=CHOSEN)
+    row = rows[labels.index(chosen)] if chosen in labels else rows[0]
     by_id = {d.doc_id: d for d in engine.index.documents}
     for doc_id, chunks in row.clauses.items():
-        document = by_id[doc_id]
-        st.markdown(f"##### {escape_markdown(document.citation_name)}")
+        st.markdown(f"##### {escape_markdown(by_id[doc_id].citation_name)}")
         for chunk in chunks:
+            heading, text = heading_and_text(chunk)
             with st.container(border=True):
                 st.markdown(f"**{escape_markdown(chunk.clause_label)}**")
-                st.markdown(f"> {escape_markdown(' '.join(chunk.clean_text.split()))}")
+                if heading:
+                    st.caption(escape_markdown(heading))
+                st.markdown(escape_markdown(" ".join(text.split())))
