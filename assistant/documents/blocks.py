@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.documents.grammar import HEADING_KINDS, is_bare_marker, marker_kind, match_marker
-from assistant.documents.layout import NOISE_LINE_RE, Line
+from assistant.documents.layout import NOISE_LINE_RE, Line, is_upper_line
 from assistant.documents.textnorm import strip_markup
 
 _OPEN_END_WORDS = frozenset(
@@ -93,6 +93,7 @@ def _inline_cells(line: Line) -> list[str]:
     return [c for c in cells if c]
 
 
+_ITEM_KINDS = frozenset({"khoan", "tieu_muc", "diem"})
 _UNIT_KINDS = frozenset({"phan", "chuong", "muc", "tieu_muc_luat", "dieu"})
 
 
@@ -227,8 +228,9 @@ def _open_bold(prev: Paragraph) -> bool:
     return "\n".join(ln.raw for ln in prev.lines).count("**") % 2 == 1
 
 
-def _continues(prev: Paragraph, line: Line, mode: str, blank_before: bool) -> bool:
-    """True when ``line`` continues ``prev``."""
+def _continues(prev: Paragraph, line: Line, mode: str, blank_before: bool, width: int = 0) -> bool:
+    """True when ``line`` continues ``prev``. ``width``: the text's wrap width (wrapped
+    mode), so a numbered line that ran to the margin is known to go on."""
     text = prev.clean
     if not text:
         return False
@@ -244,13 +246,21 @@ def _continues(prev: Paragraph, line: Line, mode: str, blank_before: bool) -> bo
         # ("… theo quy định tại" / "Nghị định số 31/2021/NĐ-CP …").
         return not blank_before or (open_end and not _CLOSED_END_RE.search(text))
     closed = _CLOSED_END_RE.search(text) is not None and not text.endswith("..")
-    if closed:
-        return False
-    if marker_kind(text) in HEADING_KINDS:
+    if closed and not (mode == "wrapped" and _starts_lower(line.clean)):
+        return False  # in wrapped text a lower-case line goes on even after "…; " or "."
+    kind = marker_kind(text)
+    if kind in HEADING_KINDS:
         # A heading ("Điều 3. Hình thức xử phạt", "6. Sở Y tế") goes on only when cut
         # mid-phrase; an upper-case next line is the start of its body.
-        bold_heading = prev.lines[-1].raw.strip().endswith("**")
-        return not bold_heading and (_starts_lower(line.clean) or open_end)
+        last = prev.lines[-1]
+        bold_heading = last.raw.strip().endswith("**")
+        if bold_heading or is_upper_line(last.clean):
+            return False
+        # In wrapped text a numbered item long enough to have reached the margin was cut
+        # by the wrap ("6. Về việc lồng ghép các kiến nghị của tỉnh Điện" / "Biên vào …");
+        # a short title ("1. Mục đích") was not.
+        cut = mode == "wrapped" and kind in _ITEM_KINDS and width and len(last.clean) >= width // 2
+        return bool(cut) or _starts_lower(line.clean) or open_end
     if mode == "wrapped" and not blank_before:
         return True
     # One line per paragraph: only a page break splits one (lower-case or open end).
@@ -261,6 +271,8 @@ def paragraphs(lines: tuple[Line, ...], *, one_line_each: bool = False) -> list[
     """Group body lines into paragraphs. ``one_line_each`` for sources whose lines are
     the author's own paragraphs (Word)."""
     mode = "lines" if one_line_each else wrap_mode(lines)
+    lengths = sorted(len(ln.clean) for ln in lines if not ln.blank)
+    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0  # the wrap margin
     out: list[Paragraph] = []
     tables = dict(_table_regions(lines))
     tables_seen: list[int] = []
@@ -278,7 +290,7 @@ def paragraphs(lines: tuple[Line, ...], *, one_line_each: bool = False) -> list[
         if line.blank or NOISE_LINE_RE.match(line.clean):
             blank_before = blank_before or line.blank
             continue
-        if out and _continues(out[-1], line, mode, blank_before):
+        if out and _continues(out[-1], line, mode, blank_before, width):
             out[-1] = Paragraph((*out[-1].lines, line))
         else:
             out.append(Paragraph((line,)))

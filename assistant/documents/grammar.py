@@ -71,7 +71,7 @@ LEVELS: tuple[Level, ...] = (
         "muc",
         3,
         _re(
-            rf"^(?P<n>{ROMAN})\s*(?:[.)]|-(?!\d))\s*{_UPPER_START}(?P<rest>.*)$|^(?P<n2>{ROMAN})[.)-]$"
+            rf"^(?P<n>{ROMAN})\s*(?:[.)]\s*|-\s+){_UPPER_START}(?P<rest>.*)$|^(?P<n2>{ROMAN})[.)-]$"
         ),
         "Mục {n}",
         heading_only=True,
@@ -102,7 +102,8 @@ LEVELS: tuple[Level, ...] = (
     Level(
         "khoan",
         6,
-        _re(rf"^(?P<n>\d{{1,3}})(?:[.)](?=\s|$)|\s*-(?!\d)\s*{_UPPER_START})(?:\s*(?P<rest>.*))?$"),
+        # Party "1- Tài liệu …" needs the space: "75-TB/VPTW" at a line start is a number.
+        _re(rf"^(?P<n>\d{{1,3}})(?:[.)](?=\s|$)|\s*-\s+{_UPPER_START})(?:\s*(?P<rest>.*))?$"),
         "khoản {n}",
     ),
     Level(

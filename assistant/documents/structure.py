@@ -127,6 +127,22 @@ def _ends_quote(kind: str, number: str | None, rest: str, last: dict[str, int]) 
     return kind in _THROUGH and value is not None and value == last.get(kind, 0) + 1
 
 
+_MAX_SKIP = 2  # a khoản may skip one number (a drafting slip); a larger jump is not a khoản
+
+
+def _jumps(stack: list[_Node], number: str | None) -> bool:
+    if number is None or not number.isdigit():
+        return False
+    holder = next((n for n in reversed(stack) if n.kind in ("muc", "dieu", "khoan")), stack[0])
+    if holder.kind == "khoan":
+        holder = next(
+            (n for n in reversed(stack) if n is not holder and n.kind in ("muc", "dieu")),
+            stack[0],
+        )
+    siblings = [c for c in holder.children if c.kind == "khoan" and (c.number or "").isdigit()]
+    return bool(siblings) and int(number) > int(siblings[-1].number or 0) + _MAX_SKIP
+
+
 def _sublist_parent(stack: list[_Node], number: str | None) -> _Node | None:
     """The khoản a restarted "1." (or its continuation) belongs to, inside a part or Điều."""
     if number is None or not number.isdigit():
@@ -202,6 +218,11 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
         if kind == "closing":
             stack = [root]
             root.children.append(_Node("closing", None, None, para))
+        elif kind == "khoan" and _jumps(stack, number) and (prev := _last_leaf(stack[-1])):
+            # "… theo Thông báo số" / "75. …" at a wrapped line's start: a number far past
+            # the next khoản is the text's, not a unit.
+            if prev.para is not None:
+                prev.para = Paragraph((*prev.para.lines, *para.lines))
         elif kind in RANKS:
             if kind == "khoan" and (outer := _sublist_parent(stack, number)) is not None:
                 # "7. …" then "1. …", "2. …" inside a Mục or Điều: a list within khoản 7,
