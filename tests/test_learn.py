@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 from typer.testing import CliRunner
 
 from assistant.cli import app as cli_app
@@ -17,7 +18,7 @@ from assistant.documents.textnorm import folded_key
 from assistant.learn.glossary import UNLISTED, abbreviations_in, glossary, terms
 from assistant.learn.library import Library
 from assistant.learn.overview import overview
-from assistant.learn.quiz import KINDS, check, make_quiz
+from assistant.learn.quiz import KINDS, check, make_quiz, score, unit
 from assistant.learn.timeline import timeline
 from assistant.search.bodies import body_key
 from assistant.types import ParsedDocument
@@ -180,23 +181,76 @@ def test_cli_unknown_document_is_a_message() -> None:
 
 
 # -- app ----------------------------------------------------------------------------------
-def test_learn_tab_takes_a_quiz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _learn_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    assert "Học" in [t.label for t in at.tabs]
+    at._page_hash = calc_hash("hoc")  # the Học page of st.navigation
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_learn_page_takes_a_quiz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _learn_page(tmp_path, monkeypatch)
+    assert "Trắc nghiệm" in [t.label for t in at.tabs]
     assert any("Sở Y tế" in e.label for e in at.expander)  # the overview of the first document
     at.number_input(key="learn_quiz_n").set_value(3).run()
     radios = [r for r in at.radio if r.key and r.key.startswith("learn_quiz_")]
     assert len(radios) == 3
-    for radio in radios:
-        radio.set_value(radio.options[0])
+    picked = [radios[0].options[0], radios[1].options[1]]
+    radios[0].set_value(picked[0])
+    radios[1].set_value(picked[1])  # the third is left unanswered
     at.run()
     at.button(key="learn_quiz_submit").click().run()
     assert not at.exception, at.exception
-    assert any("Kết quả:" in s.value and "/3" in s.value for s in at.success)
+    assert any("Còn 1 câu chưa trả lời (câu 3)" in w.value for w in at.warning)
+    assert not at.success, "nothing is scored before the user confirms"
+    at.button(key="learn_quiz_confirm").click().run()
+    assert not at.exception, at.exception
+    result = next(s.value for s in at.success if "Kết quả:" in s.value)
+    assert "/2 câu đã trả lời đúng" in result and "1/3 câu chưa trả lời" in result
     assert sum("Đáp án:" in m.value for m in at.markdown) == 3
-    assert [r.value for r in radios] == [
-        r.value for r in at.radio if r.key in {x.key for x in radios}
-    ]
+    chosen = [m.value for m in at.markdown if "Bạn chọn" in m.value]
+    assert len(chosen) == 2
+    for option, markdown in zip(picked, chosen, strict=True):
+        line = next(x for x in markdown.splitlines() if "Bạn chọn" in x)
+        assert line.lstrip("- *").startswith(option[:3]), (option, line)  # "A. …"
+    assert any("Chưa trả lời" in m.value for m in at.markdown)
+    at.button(key="learn_quiz_again").click().run()
+    fresh = [r for r in at.radio if r.key and r.key.startswith("learn_quiz_")]
+    assert len(fresh) == 3 and all(r.value is None for r in fresh)
+
+
+def test_glossary_and_timeline_rows_open_their_clause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _learn_page(tmp_path, monkeypatch)
+    before = sum("<mark>" in m.value for m in at.markdown)
+    at.session_state["learn_glossary_row"] = 0
+    at.session_state["learn_timeline_row"] = 1
+    at.run()
+    assert not at.exception, at.exception
+    assert sum("<mark>" in m.value for m in at.markdown) >= before + 2
+
+
+def test_score_counts_answered_questions(library: Library) -> None:
+    items = make_quiz(library, n=4, seed=0)
+    answers = {items[0].id: items[0].answer, items[1].id: (items[1].answer + 1) % 3}
+    result = score(items, answers)
+    assert (result.correct, result.answered, result.total) == (1, 2, 4)
+    assert result.text == "1/2 câu đã trả lời đúng (2/4 câu chưa trả lời, không tính điểm)"
+
+
+def test_figure_distractors_share_the_unit(library: Library) -> None:
+    assert unit("20 triệu đồng") == unit("1 tỷ đồng") == "đồng"
+    assert unit("80%") == unit("2,5%") == "%"
+    assert unit("15/12") == "ngày"
+    assert unit("07") != unit("80%") != unit("2-3")
+    for seed in range(8):
+        for item in make_quiz(library, n=20, seed=seed):
+            if item.kind in ("figure", "deadline"):
+                units = {unit(o.text) for o in item.options}
+                assert len(units) == 1 and len(item.options) >= 3, item

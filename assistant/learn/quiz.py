@@ -67,8 +67,16 @@ class Score:
     total: int
 
     @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+    @property
     def text(self) -> str:
-        return f"{self.correct}/{self.total} câu đúng"
+        """Right answers over the questions answered; the unanswered ones are named apart."""
+        text = f"{self.correct}/{self.answered} câu đã trả lời đúng"
+        if self.unanswered:
+            text += f" ({self.unanswered}/{self.total} câu chưa trả lời, không tính điểm)"
+        return text
 
 
 def letter(index: int) -> str:
@@ -185,14 +193,25 @@ def _blank_drafts(library: Library, kind: str) -> Iterator[_Draft]:
             )
 
 
-def _unit(value: str) -> str:
-    return "%" if "%" in value else "đồng" if "đồng" in value else "/" if "/" in value else "số"
+def unit(value: str) -> str:
+    """What a figure counts: "%", "ngày" for a day/month, the words after the number
+    ("triệu đồng", "người"), "khoảng" for a range ("2-3"), or "số" for a bare number."""
+    if "%" in value or "phần trăm" in value:
+        return "%"
+    if re.search(r"\d\s*/\s*\d", value):
+        return "ngày"
+    words = re.sub(r"[\d.,\s–-]+", " ", value).split()
+    if "đồng" in words:
+        return "đồng"  # "20 triệu đồng" and "1 tỷ đồng" are both amounts of money
+    if words:
+        return " ".join(words).lower()
+    return "khoảng" if re.search(r"\d\s*[-–]\s*\d", value) else "số"
 
 
 def _pool(value: str, values: list[str]) -> tuple[str, ...]:
-    """Values of the same unit first (a percentage for a percentage), then the others."""
-    same = [v for v in values if _unit(v) == _unit(value)]
-    return tuple(dict.fromkeys(same + [v for v in values if v not in same]))
+    """Values of the same unit only (a percentage for a percentage, an amount of money for
+    an amount of money); a question without enough of them is dropped."""
+    return tuple(dict.fromkeys(v for v in values if unit(v) == unit(value)))
 
 
 def _signer_drafts(library: Library) -> Iterator[_Draft]:
@@ -323,8 +342,8 @@ def _item(draft: _Draft, rng: random.Random) -> QuizItem | None:
             continue
         seen |= keys
         distractors.append(option)
-    if not distractors:
-        return None
+    if not distractors or (draft.kind in ("figure", "deadline") and len(distractors) < 2):
+        return None  # a figure beside one other of its unit is a giveaway: three options at least
     # The most plausible half first, then a seeded pick among them.
     near = distractors[: (OPTIONS - 1) * 2]
     chosen = rng.sample(near, min(OPTIONS - 1, len(near)))

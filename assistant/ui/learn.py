@@ -7,6 +7,7 @@ Thin: everything shown comes from ``assistant.learn``; answers live in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -27,6 +28,7 @@ from assistant.ui.format import (
 )
 
 SUBMITTED = "learn_quiz_submitted"
+Width = Literal["small", "medium", "large"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -90,9 +92,32 @@ def _overview(library: Library) -> None:
                     _quote_box(library, citation)
 
 
+def _pick_row(table: str, target: str) -> None:
+    rows = st.session_state[table].selection.rows
+    st.session_state[target] = rows[0] if rows else None
+
+
+def _selectable(rows: list[dict[str, str]], key: str, widths: dict[str, Width]) -> int | None:
+    """A table whose rows wrap (nothing cut) and can be chosen; the chosen row's index."""
+    target = f"{key}_row"
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        row_height=70,  # the grid wraps text in rows this tall
+        column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
+        on_select=lambda: _pick_row(key, target),
+        selection_mode="single-row",
+        key=key,
+    )
+    chosen = st.session_state.get(target)
+    return chosen if isinstance(chosen, int) and chosen < len(rows) else None
+
+
 def _timeline(library: Library) -> None:
     nodes = timeline(library)
-    st.dataframe(
+    st.caption("Chọn một dòng để mở khoản ghi văn bản đó.")
+    chosen = _selectable(
         [
             {
                 "Cấp": n.level_name,
@@ -103,9 +128,17 @@ def _timeline(library: Library) -> None:
             }
             for n in nodes
         ],
-        hide_index=True,
-        width="stretch",
+        "learn_timeline",
+        {"Cấp": "small", "Ngày": "small", "Văn bản": "large", "Thực hiện": "medium"},
     )
+    if chosen is not None:
+        node = nodes[chosen]
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(node.name)}**")
+            if node.citation is None:
+                st.caption("Không có khoản nào trong kho ghi văn bản này.")
+            else:
+                _quote_box(library, node.citation)
     edges = [Relation(n.number, up) for n in nodes for up in n.implements]
     if edges:
         st.graphviz_chart(relations_dot(edges, [n.number for n in nodes if n.in_corpus]))
@@ -114,20 +147,28 @@ def _timeline(library: Library) -> None:
 
 def _glossary(library: Library) -> None:
     entries = glossary(library)
-    st.dataframe(
+    st.caption("Chọn một dòng để mở các khoản có chữ viết tắt đó.")
+    chosen = _selectable(
         [
             {
                 "Viết tắt": e.term,
                 "Nghĩa": e.expansion,
                 "Loại": e.kind,
-                "Số lần": e.count,
+                "Số lần": str(e.count),
                 "Xuất hiện ở": "; ".join(f"{o.document}, {o.clause}" for o in e.occurrences),
             }
             for e in entries
         ],
-        hide_index=True,
-        width="stretch",
+        "learn_glossary",
+        {"Viết tắt": "small", "Nghĩa": "medium", "Loại": "small", "Xuất hiện ở": "large"},
     )
+    if chosen is not None:
+        entry = entries[chosen]
+        st.markdown(f"**{escape_markdown(entry.term)}**: {escape_markdown(entry.expansion)}")
+        for o in entry.occurrences:
+            if o.citation is not None:
+                with st.container(border=True):
+                    _quote_box(library, o.citation)
 
 
 def _quiz_key(seed: int, item: QuizItem) -> str:
@@ -145,8 +186,13 @@ def _chosen(seed: int, item: QuizItem) -> int | None:
     return labels.index(picked) if picked in labels else None
 
 
+ANSWERS = "learn_quiz_answers"
+CONFIRM = "learn_quiz_unanswered"
+
+
 def _reset() -> None:
     st.session_state[SUBMITTED] = False
+    st.session_state.pop(CONFIRM, None)
 
 
 def _quiz(library: Library) -> None:
@@ -157,7 +203,9 @@ def _quiz(library: Library) -> None:
     if not items:
         st.info("Kho văn bản không đủ nội dung để ra câu hỏi.")
         return
-    submitted = st.session_state.get(SUBMITTED, False)
+    if st.session_state.get(SUBMITTED, False):
+        _results(library, items)
+        return
     for number, item in enumerate(items, 1):
         st.markdown(f"**Câu {number}.** {escape_markdown(item.question)}")
         st.radio(
@@ -166,30 +214,63 @@ def _quiz(library: Library) -> None:
             index=None,
             key=_quiz_key(seed, item),
             label_visibility="collapsed",
-            disabled=submitted,
         )
-        if submitted:
-            _show_answer(library, item, _chosen(seed, item))
-    if not submitted:
-        st.button("Nộp bài", key="learn_quiz_submit", on_click=_submit)
+    missing = [i for i, item in enumerate(items, 1) if _chosen(seed, item) is None]
+    if st.session_state.get(CONFIRM) and missing:
+        st.warning(
+            f"Còn {len(missing)} câu chưa trả lời (câu {', '.join(map(str, missing))}). "
+            "Điểm chỉ tính trên các câu đã trả lời."
+        )
+        st.button(
+            "Vẫn nộp bài", key="learn_quiz_confirm", on_click=_submit, args=(seed, items, True)
+        )
+    else:
+        st.button("Nộp bài", key="learn_quiz_submit", on_click=_submit, args=(seed, items, False))
+
+
+def _submit(seed: int, items: list[QuizItem], confirmed: bool) -> None:
+    """Keep the answers apart from the radio widgets (which are not drawn after submitting)
+    and submit, unless some are unanswered and the user has not confirmed yet."""
+    answers = {item.id: _chosen(seed, item) for item in items}
+    if None in answers.values() and not confirmed:
+        st.session_state[CONFIRM] = True
         return
-    given = {item.id: _chosen(seed, item) for item in items}
-    result = score(items, given)
-    st.success(f"Kết quả: {result.text}.")
-    st.button("Làm lại", key="learn_quiz_again", on_click=_again, args=(seed, items))
-
-
-def _submit() -> None:
+    st.session_state[ANSWERS] = answers
     st.session_state[SUBMITTED] = True
+    st.session_state.pop(CONFIRM, None)
 
 
-def _again(seed: int, items: list[QuizItem]) -> None:
-    for item in items:
-        st.session_state.pop(_quiz_key(seed, item), None)
+def _results(library: Library, items: list[QuizItem]) -> None:
+    answers: dict[str, int | None] = st.session_state.get(ANSWERS, {})
+    result = score(items, answers)
+    for number, item in enumerate(items, 1):
+        st.markdown(f"**Câu {number}.** {escape_markdown(item.question)}")
+        _show_answer(library, item, answers.get(item.id))
+    if result.answered:
+        st.success(f"Kết quả: {result.text}.")
+    else:
+        st.warning("Bạn chưa trả lời câu nào.")
+    st.button("Làm lại", key="learn_quiz_again", on_click=_again)
+
+
+def _again() -> None:
+    # The radios were not drawn on the results page, so Streamlit has already let their
+    # answers go: the next round starts blank.
+    st.session_state.pop(ANSWERS, None)
     st.session_state[SUBMITTED] = False
 
 
 def _show_answer(library: Library, item: QuizItem, chosen: int | None) -> None:
+    """Every option, the chosen one marked and kept readable, the right one in bold."""
+    lines = []
+    for i, option in enumerate(item.options):
+        text = f"{letter(i)}. {escape_markdown(option.text)}"
+        if option.correct:
+            text = f"**{text}** :green-badge[Đáp án đúng]"
+        if i == chosen:
+            text += " :blue-badge[Bạn chọn]"
+        lines.append(f"- {text}")
+    st.markdown("\n".join(lines))
     right = chosen == item.answer
     verdict = "Đúng" if right else "Chưa trả lời" if chosen is None else "Chưa đúng"
     icon = ":green-badge[Đúng]" if right else f":red-badge[{verdict}]"
