@@ -111,9 +111,12 @@ def open_engine(
     notify: Notify | None = None,
     progress: Progress | None = None,
     parsing: Progress | None = None,
+    embedder: Embedder | None = None,
 ) -> Engine:
+    """``embedder``: one already loaded (the app re-opening after a document was added keeps
+    its model instead of loading it again)."""
     settings = settings or Settings()
-    embedder = get_embedder(settings.embedding_model, settings.models_dir)
+    embedder = embedder or get_embedder(settings.embedding_model, settings.models_dir)
     index, skipped = ensure_index(
         settings,
         embedder,
