@@ -60,3 +60,15 @@ def test_an_unaccented_name_is_shown_as_written(engine: Engine) -> None:
     a = ask(engine, "bo noi vu phai lam gi")
     assert a.abstained
     assert "Bộ Nội vụ" in a.text and "bo noi vu" not in a.text
+
+
+def test_another_place_is_not_answered_with_this_one(engine: Engine) -> None:
+    a = ask(engine, "Mỗi năm Đà Nẵng phấn đấu tiếp nhận bao nhiêu đơn vị máu?")
+    assert a.abstained
+    assert "Đà Nẵng" in a.text.splitlines()[0]
+    assert all(s.kind != "fact" for s in a.statements)
+
+
+def test_a_place_the_evidence_names_is_answered(engine: Engine) -> None:
+    a = ask(engine, "Kế hoạch 17-KH/TU thực hiện kế hoạch nào của Tỉnh ủy Bắc Ninh?")
+    assert not a.abstained and "87-KH/TU" in a.text

@@ -119,6 +119,13 @@ _PLACE_NAMES = (
     "Kiên Giang", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Lai Châu",
 )  # fmt: skip
 _PLACES = tuple(folded_key(p) for p in _PLACE_NAMES)
+
+
+def place_name(folded: str) -> str:
+    """A place as Vietnamese writes it: "da nang" → "Đà Nẵng"."""
+    return dict(zip(_PLACES, _PLACE_NAMES, strict=True)).get(folded, folded)
+
+
 _PERIOD = re.compile(r"\b(?:nam\s+)?((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?\b")
 
 
@@ -305,7 +312,11 @@ def analyse(question: str, documents: Sequence[Document]) -> Analysis:
         explicit = found is not None
         if found is None and whole.bodies:
             asked, explicit = "duty", False
-        parts.append(Part(piece, asked, whole, explicit))
+        own = whole
+        if len(pieces) > 1:
+            # The first of several parts: its own places and bodies, the question's documents.
+            own = replace(constraints_of(piece, documents), documents=whole.documents)
+        parts.append(Part(piece, asked, own, explicit))
     if not parts:
         parts.append(Part(question, "content", whole, False))
     comparison = bool(_COMPARE.search(folded_key(question)))

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.abstain import AbstentionModel, Evidence, part_features
-from assistant.answering.analyse import METADATA, Analysis, Part, analyse, assignee_head
+from assistant.answering.analyse import (
+    METADATA,
+    Analysis,
+    Part,
+    analyse,
+    assignee_head,
+    place_name,
+)
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
@@ -115,6 +122,11 @@ class Composer:
         """Score the part's evidence; abstain when the model finds it does not answer, and
         state the nearest clause as the answer when the model finds it does."""
         evidence = self._evidence(b, start[0])
+        missing = _places_missing(part, evidence)
+        if evidence.found and missing:
+            # A place no document is from, and the evidence does not name: another place's text.
+            b.demote(start[0], f"Các văn bản trong kho không nêu thông tin này cho {missing}.")
+            return PartDecision(part, {}, None, False)
         model = self.abstention
         decides = model is not None and (model.keep if evidence.found else model.rescue)
         if not decides and not self.collect_features:
@@ -500,6 +512,16 @@ def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None =
     if _enough(overlap(terms, text), terms):
         return True
     return hit.body_match > 0 and asked is not None and not asked
+
+
+def _places_missing(part: Part, evidence: Evidence) -> str:
+    """The places the part names that no document is from and the evidence does not name,
+    as Vietnamese writes them ("Đà Nẵng"); "" when there are none."""
+    text = folded_key(" ".join((*evidence.quotes, *evidence.clauses)))
+    missing = [
+        p for p in part.constraints.other_places if not re.search(rf"\b{re.escape(p)}\b", text)
+    ]
+    return ", ".join(place_name(p) for p in missing)
 
 
 def _display_body(
