@@ -13,60 +13,27 @@ numbered through the whole document ("điểm a khoản 2 Điều 10").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from assistant.documents.blocks import Paragraph
+from assistant.documents.codification import mark_sources
 from assistant.documents.grammar import (
     BY_KIND,
     DASH_RE,
     RANKS,
-    cite,
     match_marker,
     roman,
     roman_value,
 )
+from assistant.documents.labels import freeze
 from assistant.documents.layout import CLOSING_RE, is_upper_line
+from assistant.documents.nodes import Node
 from assistant.documents.textnorm import strip_markup
-from assistant.types import Clause, DocumentRef
+from assistant.types import Clause
 
 _SENTENCE_END_RE = re.compile(r"[.;!?…]\s*[”\")*]*$")
 
-ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 INFERRED_NOTE = "đề mục suy ra, không có trong văn bản"
 __all__ = ["INFERRED_NOTE", "RANKS", "parse_clauses", "roman", "roman_value"]
-
-
-@dataclass
-class _Node:
-    kind: str  # a grammar kind, or dash, paragraph, preamble, closing, caption, note
-    number: str | None
-    heading: str | None  # the words of a heading, without its number
-    para: Paragraph | None  # the marker line, or the leaf's own paragraph
-    inline: bool = False  # the numbered line carries body text itself
-    inferred: bool = False
-    children: list[_Node] = field(default_factory=list)
-    title_para: Paragraph | None = None  # a container's title on the line after its marker
-    cited_in: DocumentRef | None = None
-    cited_number: str | None = None  # the source's own article number (codifications)
-
-    @property
-    def rank(self) -> int:
-        return RANKS.get(self.kind, 99)
-
-    @property
-    def start(self) -> int:
-        if self.para is not None:
-            return self.para.start
-        return self.children[0].start
-
-    @property
-    def end(self) -> int:
-        if self.children:
-            return self.children[-1].end
-        if self.title_para is not None:
-            return self.title_para.end
-        assert self.para is not None
-        return self.para.end
 
 
 def classify(para: Paragraph) -> tuple[str, str | None, str]:
@@ -98,7 +65,7 @@ def _as_int(number: str | None) -> int | None:
     return int(number) if number.isdigit() else roman_value(number)
 
 
-def _takes_title(node: _Node, para: Paragraph) -> bool:
+def _takes_title(node: Node, para: Paragraph) -> bool:
     """ "Chương I" then "NHỮNG QUY ĐỊNH CHUNG" on its own line: the chapter's title."""
     text = strip_markup(para.clean)
     if BY_KIND.get(node.kind) is None or not BY_KIND[node.kind].container or node.children:
@@ -130,7 +97,7 @@ def _ends_quote(kind: str, number: str | None, rest: str, last: dict[str, int]) 
 _MAX_SKIP = 2  # a khoản may skip one number (a drafting slip); a larger jump is not a khoản
 
 
-def _jumps(stack: list[_Node], number: str | None) -> bool:
+def _jumps(stack: list[Node], number: str | None) -> bool:
     if number is None or not number.isdigit():
         return False
     holder = next((n for n in reversed(stack) if n.kind in ("muc", "dieu", "khoan")), stack[0])
@@ -143,7 +110,7 @@ def _jumps(stack: list[_Node], number: str | None) -> bool:
     return bool(siblings) and int(number) > int(siblings[-1].number or 0) + _MAX_SKIP
 
 
-def _sublist_parent(stack: list[_Node], number: str | None) -> _Node | None:
+def _sublist_parent(stack: list[Node], number: str | None) -> Node | None:
     """The khoản a restarted "1." (or its continuation) belongs to, inside a part or Điều."""
     if number is None or not number.isdigit():
         return None
@@ -167,7 +134,7 @@ def _sublist_parent(stack: list[_Node], number: str | None) -> _Node | None:
     return outer if value == 1 and int(outer.number or 0) >= 1 else None
 
 
-def _last_leaf(node: _Node) -> _Node | None:
+def _last_leaf(node: Node) -> Node | None:
     if node.children:
         return (
             node.children[-1] if not node.children[-1].children else _last_leaf(node.children[-1])
@@ -175,9 +142,9 @@ def _last_leaf(node: _Node) -> _Node | None:
     return node if node.para is not None else None
 
 
-def build_tree(paras: list[Paragraph]) -> list[_Node]:
-    root = _Node("root", None, None, None)
-    stack: list[_Node] = [root]
+def build_tree(paras: list[Paragraph]) -> list[Node]:
+    root = Node("root", None, None, None)
+    stack: list[Node] = [root]
     last: dict[str, int] = {}  # Phần, Chương, Điều are numbered through the document
     quoting = False
     for para in paras:
@@ -217,7 +184,7 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
                 last[kind] = value
         if kind == "closing":
             stack = [root]
-            root.children.append(_Node("closing", None, None, para))
+            root.children.append(Node("closing", None, None, para))
         elif kind == "khoan" and _jumps(stack, number) and (prev := _last_leaf(stack[-1])):
             # "… theo Thông báo số" / "75. …" at a wrapped line's start: a number far past
             # the next khoản is the text's, not a unit.
@@ -233,13 +200,11 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
             while stack[-1] is not root and stack[-1].rank >= RANKS.get(kind, 7):
                 stack.pop()
             heading_only = _is_heading_only(kind, strip_markup(rest))
-            node = _Node(
-                kind, number, rest if heading_only else None, para, inline=not heading_only
-            )
+            node = Node(kind, number, rest if heading_only else None, para, inline=not heading_only)
             stack[-1].children.append(node)
             stack.append(node)
         elif kind == "row":
-            stack[-1].children.append(_Node("row", number, None, para))
+            stack[-1].children.append(Node("row", number, None, para))
         elif stack[-1] is not root and _takes_title(stack[-1], para):
             node = stack[-1]
             node.heading = f"{node.heading} {para.clean}" if node.heading else para.clean
@@ -250,13 +215,13 @@ def build_tree(paras: list[Paragraph]) -> list[_Node]:
                 kind = (
                     "preamble" if not any(c.kind in RANKS for c in root.children) else "paragraph"
                 )
-            parent.children.append(_Node(kind, None, None, para))
+            parent.children.append(Node(kind, None, None, para))
     _mark_captions(root.children)
-    _mark_sources(root)
+    mark_sources(root)
     return _infer_parts(root.children)
 
 
-def _mark_captions(top: list[_Node]) -> None:
+def _mark_captions(top: list[Node]) -> None:
     """In an unnumbered page (a news article), a short line with no closing punctuation
     between paragraphs is a photo caption: it must not shift the numbering of the đoạn."""
     if any(n.kind in RANKS for n in top):
@@ -267,68 +232,7 @@ def _mark_captions(top: list[_Node]) -> None:
             node.kind = "caption"
 
 
-# "(Điều 1 Nghị định số 93/2019/NĐ-CP … ngày 25/11/2019 của Chính phủ, có hiệu lực …)":
-# the note under each article of a codification (pháp điển) naming where it comes from.
-SOURCE_NOTE_RE = re.compile(
-    r"^\(\s*Điều\s+(?P<art>\d+[a-zđ]?)\s+(?P<type>Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết"
-    r"|Thông tư liên tịch|Thông tư|Quyết định)\s+(?:số\s+)?(?P<num>[\w/.-]+)"
-)
-_NOTE_RE = re.compile(r"^\((?:Điều|Khoản|Điểm|Chương|Mục) này\b|^\(Điều\s+\d")
-_NOTE_DATE_RE = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})")
-_NOTE_ISSUER_RE = re.compile(
-    r"của\s+(Chính phủ|Quốc hội|Thủ tướng Chính phủ|Bộ trưởng [^,)]+|Bộ [^,)]+)"
-)
-
-
-def _source_of(note: str) -> tuple[str, DocumentRef] | None:
-    import datetime as dt
-
-    m = SOURCE_NOTE_RE.match(note)
-    if not m:
-        return None
-    number = m["num"].rstrip(".,;")
-    date_m = _NOTE_DATE_RE.search(note)
-    date = None
-    if date_m:
-        try:
-            date = dt.date(int(date_m[3]), int(date_m[2]), int(date_m[1]))
-        except ValueError:
-            date = None
-    issuer_m = _NOTE_ISSUER_RE.search(note)
-    issuer = issuer_m[1].strip() if issuer_m else None
-    return m["art"], DocumentRef(number=number, doc_type=m["type"], date=date, issuer=issuer)
-
-
-def _mark_sources(root: _Node) -> None:
-    """Articles of a compilation cite their own source document and article number; the
-    parenthesised notes are provenance, not text to quote."""
-    known: dict[str, DocumentRef] = {}
-    for node in _walk(root):
-        if node.kind != "dieu":
-            continue
-        for child in _walk(node)[1:]:
-            if child.kind != "paragraph" or child.para is None:
-                continue
-            text = strip_markup(child.para.clean)
-            if not _NOTE_RE.match(text):
-                continue
-            child.kind = "note"
-            found = _source_of(text)
-            if found and node.cited_in is None:
-                art, ref = found
-                # The first note of a document gives its date and issuer; later ones omit them.
-                ref = known.setdefault(ref.number, ref)
-                node.cited_in, node.cited_number = ref, art
-
-
-def _walk(node: _Node) -> list[_Node]:
-    out = [node]
-    for child in node.children:
-        out.extend(_walk(child))
-    return out
-
-
-def _infer_parts(top: list[_Node]) -> list[_Node]:
+def _infer_parts(top: list[Node]) -> list[Node]:
     """Wrap runs of restarted top-level numbering into inferred parts (Mục I, II, …)."""
     numbered = [n for n in top if n.kind in RANKS]
     if not numbered:
@@ -336,7 +240,7 @@ def _infer_parts(top: list[_Node]) -> list[_Node]:
     top_kind = min(numbered, key=lambda n: n.rank).kind
     if top_kind != "khoan":
         return top  # Điều are numbered through; Roman parts and chapters are already parts
-    runs: list[list[_Node]] = []
+    runs: list[list[Node]] = []
     prev: int | None = None
     for node in top:
         if node.kind == top_kind:
@@ -348,138 +252,11 @@ def _infer_parts(top: list[_Node]) -> list[_Node]:
             runs[-1].append(node)
     if len(runs) < 2:
         return top
-    out: list[_Node] = [n for n in top if n.kind == "preamble"]
+    out: list[Node] = [n for n in top if n.kind == "preamble"]
     for i, run in enumerate(runs, start=1):
-        out.append(_Node("muc", roman(i), None, None, inferred=True, children=run))
+        out.append(Node("muc", roman(i), None, None, inferred=True, children=run))
     out.extend(n for n in top if n.kind == "closing")
     return out
-
-
-def _own_label(node: _Node, ordinal: int) -> str:
-    if node.kind == "khoan_con":
-        return f"điểm {node.number}"
-    if node.kind in RANKS:
-        return cite(node.kind, node.cited_number or node.number or "?")
-    if node.kind == "dash":
-        word = ORDINALS[ordinal - 1] if ordinal <= len(ORDINALS) else str(ordinal)
-        return f"gạch đầu dòng thứ {word}"
-    if node.kind == "closing":
-        return "đoạn kết" if ordinal == 1 else f"đoạn kết {ordinal}"
-    if node.kind == "caption":
-        return f"chú thích ảnh {ordinal}"
-    if node.kind == "note":
-        return f"ghi chú {ordinal}"
-    if node.kind == "row":
-        return f"số thứ tự {node.number} của bảng" if node.number else "hàng tiêu đề của bảng"
-    return f"đoạn {ordinal}"
-
-
-def _join_label(own: str, node: _Node, parent_label: str, parent: _Node | None) -> str:
-    if parent is None or not parent_label:
-        return own
-    # "điểm 3.1 Mục III", not "điểm 3.1 khoản 3 Mục III": the number already says khoản 3.
-    if (
-        node.kind == "tieu_muc"
-        and parent.kind == "khoan"
-        and node.number
-        and parent.number
-        and node.number.startswith(parent.number + ".")
-    ):
-        parent_label = parent_label.split(" ", 2)[2] if parent_label.count(" ") >= 2 else ""
-    # "điểm a khoản 1.1 Mục II": under a decimal item a letter is a điểm of that item.
-    if node.kind == "diem" and parent.kind == "tieu_muc" and parent_label.startswith("điểm "):
-        parent_label = "khoản " + parent_label.removeprefix("điểm ")
-    return f"{own} {parent_label}".strip()
-
-
-def freeze(
-    nodes: list[_Node],
-    parent: _Node | None = None,
-    parent_path: tuple[str, ...] = (),
-    parent_label: str = "",
-    has_structure: bool | None = None,
-    outer_label: str = "",
-    cited_in: DocumentRef | None = None,
-) -> tuple[Clause, ...]:
-    """Turn the working tree into immutable ``Clause`` values with paths and labels.
-    ``outer_label`` names what holds the whole tree when it is not the document itself
-    (an attached Quy chế): a label that stops at its Điều still names it."""
-    if has_structure is None:
-        has_structure = any(n.kind in RANKS for n in nodes)
-    counters: dict[str, int] = {}
-    tables = sorted({n.para.table for n in nodes if n.kind == "row" and n.para is not None})
-    if parent is not None and parent.inline:
-        counters["paragraph"] = 1  # the numbered line itself is the first đoạn
-    out = []
-    for node in nodes:
-        group = (
-            node.kind if node.kind in ("dash", "closing", "caption", "note", "row") else "paragraph"
-        )
-        if node.kind in RANKS:
-            ordinal = 0
-            path_part = node.number or "?"
-        else:
-            counters[group] = counters.get(group, 0) + 1
-            ordinal = counters[group]
-            prefixes = {
-                "dash": "-",
-                "closing": "kết",
-                "preamble": "mở đầu",
-                "caption": "ảnh",
-                "note": "ghi chú",
-                "row": "bảng",
-            }
-            path_part = prefixes.get(node.kind, "đ") + str(ordinal)
-        own = _own_label(node, ordinal)
-        if node.kind == "row" and len(tables) > 1 and node.para is not None:
-            own = f"{own} {tables.index(node.para.table) + 1}"  # "… của bảng 2"
-        if node.kind == "preamble" and has_structure:
-            own = f"{own} phần mở đầu"
-        if BY_KIND.get(node.kind) is not None and BY_KIND[node.kind].anchor:
-            label = f"{own} {outer_label}".strip()  # "Điều 10", never "Điều 10 Chương II"
-        elif parent is None:
-            label = f"{own} {outer_label}".strip()
-        elif node.kind == "row" and parent_label:
-            label = f"{own} tại {parent_label}"
-        else:
-            label = _join_label(own, node, parent_label, parent)
-        path = (*parent_path, path_part)
-        heading = strip_markup(node.heading) if node.heading else None
-        node_cited = node.cited_in or cited_in
-        children = freeze(node.children, node, path, label, has_structure, outer_label, node_cited)
-        if (
-            node.inline
-            and node.para is not None
-            and children
-            and all(c.kind not in RANKS for c in children)
-        ):
-            # "1. Tiếp tục quán triệt …" followed by more paragraphs: the numbered line is đoạn 1.
-            first = Clause(
-                kind="paragraph",
-                number="1",
-                path=(*path, "đ1"),
-                label=f"đoạn 1 {label}",
-                heading=None,
-                start=node.para.start,
-                end=node.para.end,
-                cited_in=node_cited,
-            )
-            children = (first, *children)
-        out.append(
-            Clause(
-                kind=node.kind,
-                number=node.number if node.kind in RANKS or node.kind == "row" else str(ordinal),
-                heading=heading,
-                path=path,
-                label=label,
-                start=node.start,
-                end=node.end,
-                inferred=node.inferred,
-                children=children,
-                cited_in=node_cited,
-            )
-        )
-    return tuple(out)
 
 
 def parse_clauses(
