@@ -48,6 +48,13 @@ _HEADER_LINE_RE = re.compile(
 )
 
 
+# Web-page chrome that must never reach a chunk.
+_CHROME_IN_CHUNK_RE = re.compile(
+    r"Văn bản này chưa cập nhật|Hiệu lực: Đã biết|Đang tải văn bản|THƯ VIỆN PHÁP LUẬT"
+    r"|Tình trạng: Đã biết|Rà chuột vào"
+)
+
+
 @dataclass
 class Row:
     source: str
@@ -99,6 +106,10 @@ def sanity_problems(parsed: ParsedDocument) -> list[str]:
             siblings(c.children)
 
     siblings(parsed.outline)
+    for chunk in parsed.chunks:
+        m = _CHROME_IN_CHUNK_RE.search(chunk.clean_text)
+        if m:
+            problems.append(f"trang web đọc thành điều khoản: {chunk.clause_label}: {m.group(0)}")
     text = parsed.document.text
     for c in clauses:
         first = text[c.start : c.end].strip().lstrip("*|# ").split("\n")[0]
@@ -115,7 +126,7 @@ def compare_web(text: str, parsed: ParsedDocument) -> tuple[int, list[str], list
     """Fields given both by the page's web metadata block and by the document itself:
     how many, and those that disagree (header fields; the signer from the signature)."""
     layout = analyse(text)
-    web = web_metadata(layout.prefix + layout.tail)
+    web = web_metadata(layout.prefix + layout.tail + layout.suffix)
     own = header_fields(layout, text)
     signer = parsed.document.signer
     signed = signer.name if signer else None
@@ -246,7 +257,9 @@ def write_report(rows: list[Row], out: Path, folder: Path, checked: dict[str, An
         + (", ".join(f"{f} {n}" for f, n in web_only.items()) or "none"),
         f"- documents with a sanity problem: {sum(1 for r in ok if r.problems)}; "
         f"a header or tail line read as a clause: "
-        f"{sum(1 for r in ok if any('đọc thành điều khoản' in p for p in r.problems))}",
+        f"{sum(1 for r in ok if any('dòng đầu/cuối' in p for p in r.problems))}; "
+        "web-page chrome in a chunk: "
+        f"{sum(1 for r in ok if any('trang web' in p for p in r.problems))}",
         "",
     ]
     if checked:

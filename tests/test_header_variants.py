@@ -242,3 +242,20 @@ def test_a_law_signed_by_title_alone_and_dated_by_its_adoption() -> None:
     assert d.date == dt.date(2018, 6, 12)  # no date in this header: the adoption date
     assert d.effective_date == dt.date(2019, 1, 1)
     assert d.signer is not None and d.signer.name == "Nguyễn Thị Kim Ngân"
+
+
+def test_web_page_after_the_document_is_not_part_of_it() -> None:
+    """A library page goes on after the signature: its title for the document, its notes
+    and its related-document list belong to no clause of the document."""
+    text = _document(
+        "web", ["BỘ Y TẾ"], "Số: 7/QĐ-BYT", "Hà Nội, ngày 2 tháng 3 năm 2025", "QUYẾT ĐỊNH"
+    )
+    text += "Quyết định 7/QĐ-BYT năm 2025 phê duyệt kế hoạch\n"
+    text += "Văn bản này chưa cập nhật nội dung Tiếng Anh\n## Văn bản liên quan\nBan hành:\n"
+    text += "11/11/2025\nHiệu lực: Đã biết\nTình trạng: Đã biết\n"
+    parsed = parse_text("x.md", text, "md")
+    chunks = " ".join(c.clean_text for c in parsed.chunks)
+    assert "Văn bản liên quan" not in chunks and "Quyết định 7/QĐ-BYT năm 2025" not in chunks
+    assert "Điều 2. Quyết định này có hiệu lực" in chunks
+    assert parsed.document.signer is not None
+    assert parsed.document.signer.name == "Nguyễn Văn An"

@@ -86,7 +86,7 @@ def _web_number(web: WebMeta) -> str | None:
 
 def read_metadata(layout: Layout, text: str) -> DocMeta:
     head = header_fields(layout, text)
-    web = web_metadata(layout.prefix + layout.tail)
+    web = web_metadata(layout.prefix + layout.tail + layout.suffix)
     body_text = "\n".join(line.clean for line in layout.body)
     tail_text = "\n".join(line.clean for line in layout.tail)
 

@@ -133,6 +133,7 @@ class Layout:
     title: str | None  # the trích yếu (or a news headline), markup removed
     type_line: Line | None
     prefix: tuple[Line, ...] = ()  # web-page chrome above the document's own header
+    suffix: tuple[Line, ...] = ()  # web-page chrome after the document's tail
 
 
 def split_lines(text: str, noise: Sequence[tuple[int, int]] = ()) -> tuple[Line, ...]:

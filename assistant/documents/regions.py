@@ -20,6 +20,7 @@ from assistant.documents.layout import (
     SIGN_AUTHORITY_RE,
     SO_HIEU_RE,
     STRUCTURE_MARKER_RE,
+    TYPE_NAMES,
     WEB_META_RE,
     Layout,
     Line,
@@ -36,6 +37,15 @@ CHROME_RE = re.compile(
     r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI|Văn bản này chưa cập nhật|hủy bỏ$|: Sửa đổi|X$|#$|Xem (?:thêm )?chi tiết"
     r"|(?:Ngày công báo|Số công báo|Ngày hiệu lực|Tình trạng)\s*:)",
 )
+# Where a web library's page goes on after the document: its "no English version" note,
+# its related-document list, its comparison and login panels.
+TRAILING_CHROME_RE = re.compile(
+    r"^(?:Văn bản này chưa cập nhật|#*\s*Văn bản liên quan\b|Đang tải văn bản|Bản dịch này thuộc"
+    r"|NỘI DUNG SỬA ĐỔI, HƯỚNG DẪN|Rà chuột vào|Cảm ơn đã dùng)"
+)
+# The page's own title for the document, written just above that chrome:
+# "Công văn 5348/CT-CS năm 2025 hướng dẫn góp vốn điều lệ do Cục Thuế ban hành".
+_PAGE_TITLE_RE = re.compile(r"^\S+(?:\s\S+){0,3}\s\d{1,6}/[\w/.-]+\s")
 MOTTO_RE = re.compile(
     r"CỘNG H[ÒO]A XÃ HỘI|H[ÒO]A XÃ HỘI CHỦ NGHĨA|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do"
 )
@@ -234,6 +244,23 @@ def _signs_here(lines: tuple[Line, ...], i: int) -> bool:
     return any(PERSON_RE.match(c) for c in following[:3])
 
 
+def _document_end(lines: tuple[Line, ...], start: int) -> int:
+    """The end of the document's tail: the web page's trailing chrome starts there."""
+    end = next(
+        (i for i in range(start, len(lines)) if TRAILING_CHROME_RE.match(lines[i].clean)), None
+    )
+    if end is None:
+        return len(lines)
+    k = end - 1
+    while k >= start and lines[k].blank:
+        k -= 1
+    if k >= start and _PAGE_TITLE_RE.match(lines[k].clean) and not lines[k].clean.endswith("."):
+        first_word = lines[k].clean.split()[0].lower()
+        if any(name.lower().startswith(first_word) for name in TYPE_NAMES):
+            end = k
+    return end
+
+
 def _body_end(lines: tuple[Line, ...], start: int) -> int:
     for i in range(start, len(lines)):
         clean = lines[i].clean
@@ -269,7 +296,8 @@ def analyse(text: str, noise: Sequence[tuple[int, int]] = ()) -> Layout:
             ):
                 title_parts = [head.clean]
                 start = first + 1
-    end = _body_end(lines, start)
+    doc_end = _document_end(lines, start)
+    end = _body_end(lines[:doc_end], start)
     body = lines[start:end]
     # A short line of names right before the site junk is a byline, not body text.
     while body and body[-1].blank:
@@ -284,5 +312,12 @@ def analyse(text: str, noise: Sequence[tuple[int, int]] = ()) -> Layout:
             body = body[:-1]
     title = " ".join(" ".join(title_parts).split()) or None
     return Layout(
-        lines, lines[doc_start:start], body, lines[end:], title, type_line, lines[:doc_start]
+        lines,
+        lines[doc_start:start],
+        body,
+        lines[end:doc_end],
+        title,
+        type_line,
+        lines[:doc_start],
+        lines[doc_end:],
     )
