@@ -54,7 +54,7 @@ def chat_page() -> None:
 def documents_page() -> None:
     engine = loader.wait_for_engine(loading)
     if engine is not None:
-        documents.render(engine)
+        documents.render(engine, loading)
 
 
 def bodies_page() -> None:

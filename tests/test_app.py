@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
@@ -74,6 +75,10 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
     return at
 
 
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(t.value for t in at.table if column in t.value.columns)
+
+
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -137,10 +142,10 @@ def test_clear_and_download(app: AppTest) -> None:
 
 def test_pages_render(app: AppTest) -> None:
     open_page(app, "van-ban")
-    tables = [t.value for t in app.table]
-    numbers = set(tables[0]["Số hiệu"])
-    assert {"164/KH-UBND", "1416-CV/QU", "17-KH/TU", "44-KL/TW"} <= numbers
-    edges = set(zip(tables[1]["Văn bản"], tables[1]["Thực hiện văn bản"], strict=True))
+    documents = table_with(app, "Số hiệu")
+    assert {"164/KH-UBND", "1416-CV/QU", "17-KH/TU", "44-KL/TW"} <= set(documents["Số hiệu"])
+    relations = table_with(app, "Thực hiện văn bản")
+    edges = set(zip(relations["Văn bản"], relations["Thực hiện văn bản"], strict=True))
     assert {("140-KH/TU", "44-KL/TW"), ("164/KH-UBND", "140-KH/TU")} <= edges
     assert "Sở Y tế" in markdown(app)  # outline heading
     open_page(app, "ai-lam-gi")
@@ -316,3 +321,83 @@ def test_issuer_filter_excludes_other_documents(app: AppTest) -> None:
     ask(app, "Sở Y tế phải làm gì?")
     assert [w.value for w in app.warning] == ["Các văn bản không giao nhiệm vụ cho Sở Y tế."]
     assert not any("164/KH-UBND" in m.value for m in app.markdown if m.value.startswith("**\\["))
+
+
+NEW_PLAN = """UỶ BAN NHÂN DÂN
+QUẬN THỬ NGHIỆM
+Số: 99/KH-UBND
+Thử Nghiệm, ngày 01 tháng 3 năm 2024
+
+KẾ HOẠCH
+Về việc kiểm thử thêm văn bản từ ứng dụng
+
+I. MỤC ĐÍCH
+1. Kiểm tra việc thêm văn bản vào kho từ trang Văn bản.
+II. NHIỆM VỤ
+1. Phòng Văn hóa và Thông tin quận
+Chủ trì tuyên truyền kế hoạch này đến các phường trước ngày 15/4/2024.
+"""
+
+
+def test_add_and_remove_a_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_MODEL", "hashing")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    open_page(at, "van-ban")
+    seed = next(corpus.iterdir())
+    at.file_uploader(key="upload_0").set_value(
+        [
+            ("ke-hoach-99.txt", NEW_PLAN.encode(), "text/plain"),
+            ("ban-sao.txt", seed.read_bytes(), "text/plain"),
+            ("rong.txt", b"   ", "text/plain"),
+        ]
+    ).run()
+    at.button(key="upload_add").click().run()
+    assert not at.exception, at.exception
+    assert (corpus / "ke-hoach-99.txt").exists()
+    assert not (corpus / "ban-sao.txt").exists()
+    assert any(
+        "ke-hoach-99.txt" in s.value and "đã lập chỉ mục" in s.value and "99/KH-UBND" in s.value
+        for s in at.success
+    ), [s.value for s in at.success]
+    warnings = " ".join(w.value for w in at.warning)
+    assert f"trùng nội dung với tệp {seed.name}" in warnings
+    assert "rong.txt: không thêm được — không có nội dung chữ" in warnings
+    assert "99/KH-UBND" in set(table_with(at, "Số hiệu")["Số hiệu"])
+    status = table_with(at, "Trạng thái")
+    assert "đã lập chỉ mục" in status.loc[status["Tệp"] == "ke-hoach-99.txt", "Trạng thái"].iloc[0]
+    # Every session answers from the new index.
+    other = AppTest.from_file(APP, default_timeout=300)
+    other.run()
+    ask(other, "Phòng Văn hóa và Thông tin quận phải làm gì?")
+    assert "99/KH-UBND" in markdown(other)
+
+    at.selectbox(key="remove_source").set_value("ke-hoach-99.txt").run()
+    at.button(key="remove_button").click().run()
+    assert not at.exception, at.exception
+    assert not (corpus / "ke-hoach-99.txt").exists()
+    assert any("ke-hoach-99.txt: đã xóa khỏi kho" in i.value for i in at.info)
+    assert "99/KH-UBND" not in set(table_with(at, "Số hiệu")["Số hiệu"])
+
+
+def test_add_file_checks_like_the_corpus_folder(tmp_path: Path) -> None:
+    from assistant.ui.upload import add_file, remove_file
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    refused = add_file(folder, "anh.png", b"\x89PNG", [], max_bytes=1000)
+    assert not refused.added and refused.message.startswith("định dạng không hỗ trợ")
+    big = add_file(folder, "lon.txt", b"x" * 2000, [], max_bytes=1000)
+    assert not big.added and big.message.startswith("tệp quá lớn") and "(" not in big.message
+    hidden = add_file(folder, "../../.bashrc", b"x", [], max_bytes=1000)
+    assert not hidden.added
+    added = add_file(folder, "../ke-hoach.txt", NEW_PLAN.encode(), [], max_bytes=10_000)
+    assert added.added and (folder / "ke-hoach.txt").exists()
+    again = add_file(folder, "ke-hoach.txt", NEW_PLAN.encode(), [], max_bytes=10_000)
+    assert not again.added and "cùng tên" in again.message
+    assert remove_file(folder, "ke-hoach.txt") and not (folder / "ke-hoach.txt").exists()
+    assert not remove_file(folder, "../corpus")

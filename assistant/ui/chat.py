@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from assistant.answering.answer import answer
 from assistant.answering.conversation import Turn
@@ -124,7 +123,8 @@ def render(loading: Loading) -> None:
 
 # Streamlit keeps the page's scroll position while an answer streams in, which leaves the
 # new answer under the chat box; this scrolls every scrollable ancestor of the last message
-# to its end, a few times while the cards arrive. Runs in a same-origin iframe, loads nothing.
+# to its end, a few times while the cards arrive. Runs in a same-origin iframe (our own fixed
+# script, never user text), loads nothing.
 _SCROLL_JS = """<script>
 const doc = window.parent.document;
 function down() {
@@ -144,7 +144,7 @@ for (const ms of [50, 300, 800, 1500]) setTimeout(down, ms);
 
 def scroll_to_newest() -> None:
     """Bring the newest answer into view above the chat box."""
-    components.html(_SCROLL_JS, height=0)
+    st.iframe(_SCROLL_JS, height=1)
 
 
 def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:

@@ -1,4 +1,5 @@
-"""The "Văn bản" tab: metadata of every document, how they relate, and each outline."""
+"""The "Văn bản" page: add and remove files, metadata of every document, how they relate,
+and each outline."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ import streamlit as st
 
 from assistant.answering.engine import Engine
 from assistant.documents.corpus import versions, versions_message
-from assistant.documents.readers import outside_corpus
+from assistant.documents.readers import SUPPORTED_SUFFIXES, outside_corpus
 from assistant.types import Chunk, Document
 from assistant.ui.format import escape_markdown, relations, relations_dot, vn_date
+from assistant.ui.learn import get_library
+from assistant.ui.loader import Loading, reopen
+from assistant.ui.upload import Added, add_file, remove_file, vietnamese
+
+UPLOADS = "upload_results"
+UPLOADER = "upload_round"  # a new key empties the uploader after its files were added
 
 
-def render(engine: Engine) -> None:
+def render(engine: Engine, loading: Loading) -> None:
+    engine = manage(engine, loading)
     documents = engine.index.documents
     st.subheader(f"{len(documents)} văn bản trong kho")
     st.table(
@@ -38,7 +46,7 @@ def render(engine: Engine) -> None:
         if s.source not in shown
     ]
     for skipped in (*engine.skipped, *refused):
-        st.warning(f"Bỏ qua tệp {skipped.source}: {skipped.reason}")
+        st.warning(f"Bỏ qua tệp {skipped.source}: {vietnamese(skipped.reason)}")
     for doc_number, texts in versions(documents).items():
         st.warning(versions_message(doc_number, texts))
 
@@ -94,3 +102,80 @@ def outline(document: Document, chunks: list[Chunk]) -> None:
         if chunk.breadcrumb and text.startswith(chunk.breadcrumb[-1]):
             text = text[len(chunk.breadcrumb[-1]) :].lstrip()  # the heading is shown above
         st.markdown(f"**{escape_markdown(chunk.clause_label)}**  \n{escape_markdown(text)}")
+
+
+def _changed(loading: Loading, engine: Engine) -> Engine:
+    """The engine re-opened on the changed folder (the Học page re-reads it too)."""
+    get_library.clear()
+    return reopen(loading, engine.settings) or engine
+
+
+def manage(engine: Engine, loading: Loading) -> Engine:
+    """Add files (the checks of the corpus folder), see each file's status, remove one."""
+    settings = engine.settings
+    st.subheader("Thêm, xóa văn bản")
+    round_ = st.session_state.setdefault(UPLOADER, 0)
+    files = st.file_uploader(
+        f"Thêm tệp vào kho (mỗi tệp tối đa {settings.max_file_bytes // (1024 * 1024)} MB)",
+        type=sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES),
+        accept_multiple_files=True,
+        key=f"upload_{round_}",
+    )
+    if files and st.button("Thêm vào kho và cập nhật chỉ mục", key="upload_add", type="primary"):
+        results = [
+            add_file(
+                settings.corpus_dir,
+                f.name,
+                f.getvalue(),
+                engine.index.documents,
+                max_bytes=settings.max_file_bytes,
+            )
+            for f in files
+        ]
+        if any(r.added for r in results):
+            engine = _changed(loading, engine)
+        st.session_state[UPLOADS] = results
+        st.session_state[UPLOADER] = round_ + 1
+        st.rerun()
+    _show_results(engine, st.session_state.get(UPLOADS, []))
+    _file_status(engine)
+    sources = [d.source for d in engine.index.documents]
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        "Xóa một văn bản khỏi kho", sources, index=None, key="remove_source", placeholder="Chọn tệp"
+    )
+    if right.button("Xóa khỏi kho", key="remove_button", disabled=chosen is None) and chosen:
+        if remove_file(settings.corpus_dir, chosen):
+            engine = _changed(loading, engine)
+            st.session_state[UPLOADS] = [Added(chosen, False, "đã xóa khỏi kho")]
+        else:
+            st.session_state[UPLOADS] = [Added(chosen, False, "không xóa được tệp")]
+        st.session_state.pop("remove_source", None)
+        st.rerun()
+    return engine
+
+
+def _show_results(engine: Engine, results: list[Added]) -> None:
+    indexed = {d.source: d for d in engine.index.documents}
+    for r in results:
+        if r.added and r.name in indexed:
+            st.success(f"{r.name}: {r.message}; đã lập chỉ mục ({indexed[r.name].citation_name}).")
+        elif r.added:
+            st.warning(f"{r.name}: {r.message}, nhưng chưa vào chỉ mục.")
+        elif r.message == "đã xóa khỏi kho":
+            st.info(f"{r.name}: {r.message}; chỉ mục đã cập nhật.")
+        else:
+            st.warning(f"{r.name}: không thêm được — {r.message}.")
+
+
+def _file_status(engine: Engine) -> None:
+    """Every file of the folder: read and indexed (how many passages), or why it was skipped."""
+    counts: dict[str, int] = {}
+    for chunk in engine.index.chunks:
+        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    rows = [
+        {"Tệp": d.source, "Trạng thái": f"đã lập chỉ mục: {counts.get(d.doc_id, 0)} đoạn"}
+        for d in engine.index.documents
+    ] + [{"Tệp": s.source, "Trạng thái": f"bỏ qua: {vietnamese(s.reason)}"} for s in engine.skipped]
+    with st.expander(f"Trạng thái {len(rows)} tệp trong thư mục kho"):
+        st.table(sorted(rows, key=lambda r: r["Tệp"]), hide_index=True)

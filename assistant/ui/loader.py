@@ -9,7 +9,6 @@ first question does not wait for it from a cold start. ``st.cache_resource`` hol
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,17 +18,11 @@ import streamlit as st
 from assistant.answering.engine import Engine, open_engine
 from assistant.errors import AssistantError
 from assistant.settings import Settings
+from assistant.ui.upload import vietnamese
 
 log = logging.getLogger(__name__)
 
 FAILED = "Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang."
-# An English gloss the engine adds for the log: "(no index yet)", "(stale index)".
-_GLOSS = re.compile(r"\s*\((?=[^)]*[a-z])[\x20-\x28\x2a-\x7e]*\)")
-
-
-def vietnamese(message: str) -> str:
-    """An engine message without its English gloss in parentheses or after ' / '."""
-    return _GLOSS.sub("", message.split(" / ")[0]).strip()
 
 
 @dataclass
@@ -140,3 +133,41 @@ def wait_for_model(loading: Loading) -> None:
     if not loading.model_ready.is_set():
         with st.spinner("Đang nạp mô hình ngôn ngữ (chỉ sau khi khởi động)…"):
             loading.model_ready.wait()
+
+
+def reopen(loading: Loading, settings: Settings) -> Engine | None:
+    """Open the engine again after the corpus folder changed, in this run, with a progress
+    bar: only new or changed passages are embedded, with the model already loaded. Every
+    session uses the new engine from its next run."""
+    old = loading.engine
+    box = st.empty()
+    with box.container(), st.status("Đang cập nhật chỉ mục…", expanded=True) as status:
+        bar = st.progress(0.0, text="Đang đọc văn bản…")
+
+        def parsing(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Đang đọc văn bản {done + 1}/{total}")
+
+        def embedding(done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"Đang nhúng {done}/{total} đoạn mới")
+
+        try:
+            engine = open_engine(
+                settings,
+                notify=lambda _message: None,
+                progress=embedding,
+                parsing=parsing,
+                embedder=old.embedder if old else None,
+            )
+        except AssistantError as exc:
+            status.update(label="Không cập nhật được chỉ mục.", state="error")
+            st.error(vietnamese(str(exc)) or FAILED)
+            return None
+        except Exception:
+            log.exception("could not re-open the engine")
+            status.update(label="Không cập nhật được chỉ mục.", state="error")
+            st.error(FAILED)
+            return None
+        bar.progress(1.0, text="Xong")
+    box.empty()
+    loading.engine = engine
+    return engine
