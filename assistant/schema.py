@@ -47,6 +47,7 @@ def document_json(d: Document) -> dict[str, Any]:
         "place": d.place,
         "effective_date": d.effective_date.isoformat() if d.effective_date else None,
         "recipients": list(d.recipients),
+        "copies_to": list(d.copies_to),
         "title": d.title,
         "signer": d.signer.name if d.signer else None,
         "signer_title": d.signer.display_title if d.signer else None,

@@ -95,6 +95,7 @@ class Document:
     ocr: bool = False  # some of the text was read from page images by OCR (a scanned PDF)
     effective_date: dt.date | None = None  # ngày có hiệu lực, as the document states it
     recipients: tuple[str, ...] = ()  # "Kính gửi": the addressees of a công văn
+    copies_to: tuple[str, ...] = ()  # "Nơi nhận": where the document is sent and filed
 
     @property
     def short_name(self) -> str:

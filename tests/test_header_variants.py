@@ -259,3 +259,19 @@ def test_web_page_after_the_document_is_not_part_of_it() -> None:
     assert "Điều 2. Quyết định này có hiệu lực" in chunks
     assert parsed.document.signer is not None
     assert parsed.document.signer.name == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize("shape", ["web", "plain"])
+def test_noi_nhan_list(shape: str) -> None:
+    d = _parse(
+        _document(
+            shape, ["BỘ Y TẾ"], "Số: 7/QĐ-BYT", "Hà Nội, ngày 2 tháng 3 năm 2025", "QUYẾT ĐỊNH"
+        )
+    )
+    assert d.copies_to == ("Như Điều 2", "Lưu: VT")
+    run_together = "Nơi nhận:\n- Chính phủ; - Kiểm toán nhà nước; - Lưu: HC.\n|\n"
+    text = _document(
+        shape, ["BỘ Y TẾ"], "Số: 8/QĐ-BYT", "Hà Nội, ngày 2 tháng 3 năm 2025", "QUYẾT ĐỊNH"
+    )
+    text = text.replace("Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n|\n", run_together)
+    assert _parse(text).copies_to == ("Chính phủ", "Kiểm toán nhà nước", "Lưu: HC")

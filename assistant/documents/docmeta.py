@@ -22,6 +22,7 @@ from assistant.documents.header import (
 from assistant.documents.layout import DATELINE_RE, Layout, is_upper_line
 from assistant.documents.signature import (
     adoption_date,
+    distribution,
     effective_date,
     parse_copy_stamp,
     parse_signer,
@@ -62,6 +63,7 @@ class DocMeta:
     implements: tuple[str, ...]
     effective_date: dt.date | None
     recipients: tuple[str, ...]
+    copies_to: tuple[str, ...]
     header: HeaderFields
     web: WebMeta
 
@@ -143,6 +145,7 @@ def read_metadata(layout: Layout, text: str) -> DocMeta:
         implements=implements,
         effective_date=effective,
         recipients=head.recipients,
+        copies_to=distribution(layout.tail),
         header=head,
         web=web,
     )

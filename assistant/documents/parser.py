@@ -46,6 +46,7 @@ def parse_text(source: str, text: str, fmt: str = "txt") -> ParsedDocument:
         body_end=body_end,
         effective_date=m.effective_date,
         recipients=m.recipients,
+        copies_to=m.copies_to,
     )
     one_line_each = fmt == "docx"  # Word paragraphs are the author's own
     outline = parse_clauses(paragraphs(layout.body, one_line_each=one_line_each))

@@ -195,3 +195,26 @@ def adoption_date(text: str) -> dt.date | None:
     flat = " ".join(re.sub(r"\*+", "", text).split())
     m = ADOPTED_RE.search(flat)
     return _date(m["d"], m["m"], m["y"]) if m else None
+
+
+def distribution(lines: Sequence[Line]) -> tuple[str, ...]:
+    """The "Nơi nhận:" list: "- Như trên;", "- Lưu: VT, NC." (one a line or run together)."""
+    at = next((i for i, ln in enumerate(lines) if re.match(r"^Nơi nhận\s*:?", ln.clean)), None)
+    if at is None:
+        return ()
+    out: list[str] = []
+    first = re.sub(r"^Nơi nhận\s*:?\s*", "", lines[at].clean)
+    for line in [first, *(ln.clean for ln in lines[at + 1 : at + 60])]:
+        if not line or set(line) <= {"|", " "}:
+            if out and line.startswith("|"):
+                break  # the cell ends: the signature block follows
+            continue
+        if not re.match(r"^[-–+•]", line):
+            if out:
+                break
+            continue
+        for item in re.split(r"\s*;\s*(?=[-–+•]\s)", line):
+            item = re.sub(r"^[-–+•]\s*", "", item).strip(" ;,.")
+            if item:
+                out.append(item)
+    return tuple(out)
