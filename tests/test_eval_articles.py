@@ -46,6 +46,8 @@ def _item(clause: str, doc_number: str = "24/2018/QH14", source: str = LUAT) -> 
         ("Điều 37", ArticleKey("Điều 37", None)),
         ("gạch đầu dòng thứ nhất điểm b điểm 2.2 Mục I", ArticleKey("Mục I", "2")),
         ("điểm b tiểu mục 2.2 Mục I", ArticleKey("Mục I", "2")),
+        ("gạch đầu dòng thứ tư điểm b khoản 2.2 Mục I", ArticleKey("Mục I", "2")),
+        ("khoản 12 Điều 3", ArticleKey("Điều 3", "12")),
         ("khoản 6 Mục III Kế hoạch số 164/KH-UBND", ArticleKey("Mục III", "6")),
         # a codification's own numbering is not the source article
         ("khoản 2 Điều 36.4.NĐ.14", ArticleKey(None, "2")),

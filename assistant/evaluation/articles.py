@@ -27,7 +27,7 @@ TOP = 3
 
 _ARTICLE_RE = re.compile(r"\bĐiều\s+(\d+[a-zđ]?)(?![\d.])")
 _PART_RE = re.compile(r"\bMục\s+([IVXLC]+)\b")
-_KHOAN_RE = re.compile(r"\bkhoản\s+(\d+)(?![\d.])")
+_KHOAN_RE = re.compile(r"\bkhoản\s+(\d+)(?=[.\s]|$)")  # "khoản 2", "khoản 2.2" → 2
 _DECIMAL_RE = re.compile(r"\b(?:điểm|tiểu mục|mục)\s+(\d+)\.\d+")
 # Số hiệu of a legal document ("93/2019/NĐ-CP", "4/2020/TT-BNV", "24/2018/QH14").
 _NUMBER_RE = re.compile(r"\b\d{1,4}/\d{4}/[A-ZĐa-zđ0-9-]+")
