@@ -275,3 +275,21 @@ def test_noi_nhan_list(shape: str) -> None:
     )
     text = text.replace("Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n|\n", run_together)
     assert _parse(text).copies_to == ("Chính phủ", "Kiểm toán nhà nước", "Lưu: HC")
+
+
+def test_party_committee_under_its_party_organisation() -> None:
+    """ "ĐẢNG BỘ TỈNH BẮC NINH" / "TỈNH ỦY", signed "T/M BAN THƯỜNG VỤ"."""
+    head = _header(
+        "web",
+        ["ĐẢNG BỘ TỈNH BẮC NINH", "TỈNH ỦY", "*"],
+        PARTY_MOTTO,
+        "Số 87-KH/TU",
+        "Bắc Ninh, ngày 28 tháng 2 năm 2023",
+    )
+    text = (
+        head
+        + "\n**KẾ HOẠCH**\n\nthực hiện Kết luận số 44-KL/TW\n\nI. MỤC ĐÍCH\n\n1. Quán triệt.\n\n"
+    )
+    d = _parse(text + SIGNATURE.format(sign="**T/M BAN THƯỜNG VỤ**\nPHÓ BÍ THƯ\nNguyễn Văn Bình"))
+    assert d.issuer == "Ban Thường vụ Tỉnh ủy Bắc Ninh"
+    assert (d.doc_number, d.doc_type, d.place) == ("87-KH/TU", "Kế hoạch", "Bắc Ninh")

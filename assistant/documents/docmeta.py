@@ -29,7 +29,7 @@ from assistant.documents.signature import (
 )
 from assistant.documents.textnorm import key, title_case_vn
 from assistant.documents.webmeta import WebMeta, web_metadata
-from assistant.types import CopyStamp, DocumentRef, Signer
+from assistant.types import CopyStamp, DocumentRef, Signer, issuer_locality
 
 # Collective bodies that sign "T/M" for the body named in the header: the issuer is the
 # collective of that body ("Ban Thường vụ Quận ủy Kiến An"), or the collective itself when
@@ -122,6 +122,10 @@ def read_metadata(layout: Layout, text: str) -> DocMeta:
         issuer = meta.news_source(layout)
     else:
         issuer = head.issuer
+        if issuer and needs_locality(issuer) and len(organs) > 1:
+            # "ĐẢNG BỘ TỈNH BẮC NINH" / "TỈNH ỦY": the body above names the place
+            place_name = issuer_locality(organs[-2])
+            issuer = f"{issuer} {place_name}" if place_name else issuer
         if issuer is None or needs_locality(issuer):
             issuer = meta.find_issuer(preamble, organs) or issuer
         issuer = _with_collective(issuer, signer) or web.issuer
