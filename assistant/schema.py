@@ -150,4 +150,14 @@ def answer_json(a: Answer, item_id: Any = None) -> dict[str, Any]:
         ],
         "citations": [citation_json(c) for c in a.citations],
         "timings_ms": dict(a.timings_ms),
+        "parts": [
+            {
+                "text": part.text,
+                "asked": part.asked,
+                "answered": part.answered,
+                "probability": part.probability,
+                "features": dict(part.features),
+            }
+            for part in a.parts
+        ],
     }

@@ -239,6 +239,18 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One part of a question as the answerer saw it: what it asks, whether it was
+    answered, and the abstention model's features and probability for its evidence."""
+
+    text: str
+    asked: str  # "duty", "figure", "date", "signer", …
+    answered: bool
+    probability: float | None = None  # None: no fitted decision applied to this part
+    features: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     resolved_question: (
@@ -250,6 +262,7 @@ class Answer:
     intent: str = "general"
     message: str | None = None  # a refusal for bad input, shown instead of an answer
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    parts: tuple[AnswerPart, ...] = field(default=(), compare=False, hash=False)
 
     @property
     def text(self) -> str:

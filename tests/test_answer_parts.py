@@ -72,3 +72,13 @@ def test_another_place_is_not_answered_with_this_one(engine: Engine) -> None:
 def test_a_place_the_evidence_names_is_answered(engine: Engine) -> None:
     a = ask(engine, "Kế hoạch 17-KH/TU thực hiện kế hoạch nào của Tỉnh ủy Bắc Ninh?")
     assert not a.abstained and "87-KH/TU" in a.text
+
+
+def test_each_part_shows_its_features_in_json(engine: Engine) -> None:
+    from assistant.schema import answer_json
+
+    a = ask(engine, "Công văn 1416 do ai ký và ký ngày nào?")
+    parts = answer_json(a)["parts"]
+    assert [p["asked"] for p in parts] == ["signer", "date"]
+    assert all(p["answered"] for p in parts)
+    assert set(parts[0]["features"]) >= {"coverage", "similarity", "place_ok", "asked_present"}

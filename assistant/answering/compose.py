@@ -33,7 +33,7 @@ from assistant.documents.facts import (
 from assistant.documents.textnorm import fold, folded_key, strip_markup
 from assistant.search.lexical import with_synonyms
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
-from assistant.types import Answer, Chunk, Document, issuer_locality
+from assistant.types import Answer, AnswerPart, Chunk, Document, issuer_locality
 
 MAX_CLAUSES = 12
 MAX_ITEMS = 6  # quotes for a question that asks for a list
@@ -70,11 +70,8 @@ class Composer:
         searcher: HybridSearcher,
         responsibilities: ResponsibilityIndex,
         abstention: AbstentionModel | None = None,
-        *,
-        collect_features: bool = False,
     ) -> None:
         self.searcher = searcher
-        self.collect_features = collect_features  # compute every part's features (to fit)
         self.responsibilities = responsibilities
         self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
@@ -90,7 +87,18 @@ class Composer:
         context_docs: Sequence[str] = (),
         filters: SearchFilters | None = None,
     ) -> Answer:
-        return self.compose_parts(question, resolved, context_docs, filters)[0]
+        answer, decisions = self.compose_parts(question, resolved, context_docs, filters)
+        parts = tuple(
+            AnswerPart(
+                d.part.text,
+                d.part.asked,
+                d.answered,
+                None if d.probability is None else round(d.probability, 4),
+                tuple((k, round(v, 4)) for k, v in d.features.items()),
+            )
+            for d in decisions
+        )
+        return dataclasses.replace(answer, parts=parts)
 
     def compose_parts(
         self,
@@ -128,14 +136,12 @@ class Composer:
             b.demote(start[0], f"Các văn bản trong kho không nêu thông tin này cho {missing}.")
             return PartDecision(part, {}, None, False)
         model = self.abstention
-        decides = model is not None and (model.keep if evidence.found else model.rescue)
-        if not decides and not self.collect_features:
-            return PartDecision(part, {}, None, evidence.found)
         evidence = dataclasses.replace(
             evidence, similarity=self._similarity(part.text, evidence.chunk_ids)
         )
         values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
-        if model is None:
+        decides = model is not None and (model.keep if evidence.found else model.rescue)
+        if model is None or not decides:
             return PartDecision(part, values, None, evidence.found)
         probability, answered = model.decide(values)
         if evidence.found and not answered:
