@@ -515,8 +515,9 @@ def write_report(rows: list[Row], out: Path, seconds: float) -> None:
         "phải UTF-8 trong câu hỏi dòng lệnh: traceback; bản sao một văn bản nhân đôi các khoản; "
         "`make run` nghe trên mọi địa chỉ và gọi checkip.amazonaws.com lúc khởi động.",
         "",
-        "Chưa đo ở đây: kiểm thử tải 20 phiên trình duyệt trên máy chủ 127.0.0.1 (thời gian tới "
-        "ô chat, thời gian trả lời, CPU mỗi lần mở trang và mỗi câu hỏi).",
+        "Kiểm thử tải 20 phiên trình duyệt trên máy chủ 127.0.0.1 (thời gian tới ô chat, thời "
+        "gian trả lời, CPU mỗi lần mở trang và mỗi câu hỏi, rò rỉ giữa các phiên): "
+        "`eval/reports/load.md`, lệnh `.venv/bin/python eval/load.py`.",
         "",
     ]
     path = out / "reliability.md"
