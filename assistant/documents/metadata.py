@@ -110,6 +110,7 @@ def find_issuer(preamble: str, organs: Sequence[str]) -> str | None:
         if not head:
             continue
         org = " ".join(before[head.start() :].split())
+        org = re.sub(r"(?:\s+(?:đã|sẽ|vừa|đang|cũng))+$", "", org)  # "… Bộ Quốc phòng đã ban hành"
         tail = _BARE_ORGAN_TAIL_RE.search(org)
         if tail:
             for organ in reversed(organs):
