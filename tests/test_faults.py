@@ -240,7 +240,7 @@ def test_a_question_about_the_linked_secret_is_not_answered_from_it(
     assert all(c.source != "bi_mat.txt" for c in result.citations)
 
 
-def test_the_app_shows_the_refused_link_and_the_versions(
+def test_the_app_shows_the_refused_link(
     faulty_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from streamlit.testing.v1 import AppTest
