@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.settings import Settings
-from assistant.ui import chat, documents, learn, loader, responsibilities
+from assistant.ui import chat, loader
 
 log = logging.getLogger("assistant.app")
 
@@ -51,19 +51,26 @@ def chat_page() -> None:
     chat.render(loading)
 
 
+# The other pages import their modules when shown: the chat box must not wait for them.
 def documents_page() -> None:
+    from assistant.ui import documents
+
     engine = loader.wait_for_engine(loading)
     if engine is not None:
         documents.render(engine, loading)
 
 
 def bodies_page() -> None:
+    from assistant.ui import responsibilities
+
     engine = loader.wait_for_engine(loading)
     if engine is not None:
         responsibilities.render(engine)
 
 
 def learn_page() -> None:
+    from assistant.ui import learn
+
     learn.render(settings)
 
 

@@ -112,7 +112,10 @@ QUESTIONS = (
     ("Kết luận 44 do ai ký?", "Võ Văn Thưởng"),
 )
 # Streamlit's own English, and the engine's log wording, must never reach the page.
-ENGLISH = ("Deploy", "Rerun", "rebuilding", "no index yet", "Traceback", "Running", "Stop")
+ENGLISH = (
+    "Deploy", "Rerun", "rebuilding", "no index yet", "Traceback", "Running", "Stop",
+    "Drag and drop", "Browse files", "Limit 200MB",
+)  # fmt: skip
 
 
 def _in_viewport(page: Page, selector: str) -> tuple[bool, dict[str, float] | None]:
@@ -182,6 +185,13 @@ def test_ask_in_a_real_browser(server: str) -> None:
             expect(page.locator("svg").filter(has_text="164/KH-UBND").first).to_be_visible()
             _wait_until_idle(page)
             page.screenshot(path=str(OUTPUT / "browser-documents.png"), full_page=True)
+            _no_english(page)
+            page.get_by_role("link", name="Học").first.click()
+            expect(page.get_by_role("tab", name="Trắc nghiệm")).to_be_visible(
+                timeout=ANSWER_TIMEOUT_MS
+            )
+            _wait_until_idle(page)
+            page.screenshot(path=str(OUTPUT / "browser-learn.png"))
             _no_english(page)
             page.get_by_role("link", name="Ai làm gì").first.click()
             expect(page.get_by_text("Ai làm gì: cơ quan × văn bản")).to_be_visible(

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.answering.answer import answer
 from assistant.answering.conversation import Turn
-from assistant.answering.engine import Engine
 from assistant.errors import AssistantError
-from assistant.search.retrieval import SearchFilters
 from assistant.types import Answer, Citation
 from assistant.ui.feedback import record_feedback
 from assistant.ui.format import (
@@ -22,6 +20,10 @@ from assistant.ui.format import (
     vn_date,
 )
 from assistant.ui.loader import Loading, wait_for_engine, wait_for_model
+
+if TYPE_CHECKING:  # the answering modules load in the background (see loader)
+    from assistant.answering.engine import Engine
+    from assistant.search.retrieval import SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ def turns() -> list[Turn]:
 
 def sidebar_filters(engine: Engine) -> SearchFilters:
     """Documents and issuing bodies to search in; nothing chosen means everything."""
+    from assistant.search.retrieval import SearchFilters
+
     documents = {d.doc_id: d for d in engine.index.documents}
     st.sidebar.header("Phạm vi tìm kiếm")
     chosen = st.sidebar.multiselect(
@@ -149,6 +153,8 @@ def scroll_to_newest() -> None:
 
 def ask(engine: Engine, question: str, filters: SearchFilters) -> Answer | None:
     """The answer, or None after showing a friendly error."""
+    from assistant.answering.answer import answer
+
     try:
         return answer(question, turns(), engine=engine, filters=filters)
     except AssistantError as exc:

@@ -115,6 +115,21 @@ def manage(engine: Engine, loading: Loading) -> Engine:
     settings = engine.settings
     st.subheader("Thêm, xóa văn bản")
     round_ = st.session_state.setdefault(UPLOADER, 0)
+    kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
+    limit = settings.max_file_bytes // (1024 * 1024)
+    # Streamlit writes the drop zone's words in English; these rules show them in Vietnamese.
+    st.html(
+        "<style>"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span,"
+        "[data-testid='stFileUploaderDropzoneInstructions'] small {display: none;}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] > div::after {"
+        f"content: 'Kéo thả tệp vào đây ({kinds}; tối đa {limit} MB mỗi tệp)';"
+        "font-size: 0.9rem;}"
+        "[data-testid='stFileUploaderDropzone'] button {font-size: 0;}"
+        "[data-testid='stFileUploaderDropzone'] button::after {"
+        "content: 'Chọn tệp'; font-size: 0.9rem;}"
+        "</style>"
+    )
     files = st.file_uploader(
         f"Thêm tệp vào kho (mỗi tệp tối đa {settings.max_file_bytes // (1024 * 1024)} MB)",
         type=sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES),

@@ -13,6 +13,13 @@ from assistant.documents.textnorm import folded_key
 from assistant.types import Answer, Chunk, Citation, Document
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+# The engine's messages carry an English gloss for the log: "(file too large)", "/ Unknown …".
+_GLOSS = re.compile(r"\s*\((?=[^)]*[a-z])[\x20-\x28\x2a-\x7e]*\)")
+
+
+def vietnamese(message: str) -> str:
+    """An engine message without its English gloss in parentheses or after ' / '."""
+    return _GLOSS.sub("", message.split(" / ")[0]).strip()
 
 
 def vn_date(date: dt.date | None) -> str:

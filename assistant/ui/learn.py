@@ -105,6 +105,7 @@ def _selectable(rows: list[dict[str, str]], key: str, widths: dict[str, Width]) 
         hide_index=True,
         width="stretch",
         row_height=70,  # the grid wraps text in rows this tall
+        height=min(40 + 70 * len(rows), 640),
         column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
         on_select=lambda: _pick_row(key, target),
         selection_mode="single-row",

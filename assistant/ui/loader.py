@@ -12,13 +12,16 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.answering.engine import Engine, open_engine
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.ui.upload import vietnamese
+from assistant.ui.format import vietnamese
+
+if TYPE_CHECKING:  # the engine's modules take seconds to import: the load thread does it
+    from assistant.answering.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ class Loading:
     """How far the background load has got. Written by its thread, read by the pages."""
 
     stage: str = "Đang mở kho văn bản…"
+    unit: str = ""  # what done/total count: "văn bản đã đọc", "đoạn đã nhúng"
     done: int = 0
     total: int = 0
     building: bool = False  # a first run or a changed corpus: documents are read and embedded
@@ -77,15 +81,17 @@ def _load(loading: Loading, settings: Settings) -> None:
     def parsing(done: int, total: int) -> None:
         loading.building = True
         loading.stage = f"Đang đọc văn bản {done + 1}/{total}…"
-        loading.done, loading.total = done, total
+        loading.done, loading.total, loading.unit = done, total, "văn bản đã đọc"
         if done + 1 >= total:
             loading.stage = "Đang chuẩn bị mô hình ngôn ngữ (chỉ lần đầu, khoảng một phút)…"
 
     def embedding(done: int, total: int) -> None:
         loading.stage = f"Đang nhúng {done}/{total} đoạn văn bản…"
-        loading.done, loading.total = done, total
+        loading.done, loading.total, loading.unit = done, total, "đoạn đã nhúng"
 
     try:
+        from assistant.answering.engine import open_engine
+
         engine = open_engine(settings, notify=notify, progress=embedding, parsing=parsing)
         loading.stage = "Đang nạp mô hình ngôn ngữ…"
         loading.engine = engine
@@ -118,7 +124,11 @@ def wait_for_engine(loading: Loading) -> Engine | None:
             bar = st.progress(0.0, text="Đang bắt đầu…")
             while not loading.finished():
                 status.update(label=loading.stage, expanded=True)
-                text = f"{loading.done}/{loading.total}" if loading.total else "Đang bắt đầu…"
+                text = (
+                    f"{loading.done}/{loading.total} {loading.unit}"
+                    if loading.total
+                    else "Đang bắt đầu…"
+                )
                 bar.progress(loading.fraction, text=text)
                 time.sleep(0.25)
         box.empty()
@@ -139,6 +149,8 @@ def reopen(loading: Loading, settings: Settings) -> Engine | None:
     """Open the engine again after the corpus folder changed, in this run, with a progress
     bar: only new or changed passages are embedded, with the model already loaded. Every
     session uses the new engine from its next run."""
+    from assistant.answering.engine import open_engine
+
     old = loading.engine
     box = st.empty()
     with box.container(), st.status("Đang cập nhật chỉ mục…", expanded=True) as status:

@@ -41,6 +41,7 @@ def _table(engine: Engine, rows: list[BodyRow], title: str, key: str) -> None:
         hide_index=True,
         width="stretch",
         row_height=70,  # tall enough for the grid to wrap a long name or list of clauses
+        height=min(40 + 70 * len(rows), 640),
         column_config={
             title: st.column_config.TextColumn(width="medium"),
             "Nơi": st.column_config.TextColumn(width="small"),

@@ -8,7 +8,6 @@ document already there) is written into the corpus folder. No Streamlit here.
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,14 +17,7 @@ from assistant.documents.corpus import parse_source
 from assistant.documents.readers import SUPPORTED_SUFFIXES, read_source
 from assistant.errors import ReadError
 from assistant.types import Document
-
-# The engine's messages carry an English gloss for the log: "(file too large)".
-_GLOSS = re.compile(r"\s*\((?=[^)]*[a-z])[\x20-\x28\x2a-\x7e]*\)")
-
-
-def vietnamese(message: str) -> str:
-    """An engine message without its English gloss in parentheses or after ' / '."""
-    return _GLOSS.sub("", message.split(" / ")[0]).strip()
+from assistant.ui.format import vietnamese
 
 
 @dataclass(frozen=True)
