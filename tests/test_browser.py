@@ -114,7 +114,7 @@ QUESTIONS = (
 # Streamlit's own English, and the engine's log wording, must never reach the page.
 ENGLISH = (
     "Deploy", "Rerun", "rebuilding", "no index yet", "Traceback", "Running", "Stop",
-    "Drag and drop", "Browse files", "Limit 200MB",
+    "Drag and drop", "Browse files", "Upload", "Limit 200MB",
 )  # fmt: skip
 
 

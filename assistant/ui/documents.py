@@ -125,7 +125,7 @@ def manage(engine: Engine, loading: Loading) -> Engine:
         "[data-testid='stFileUploaderDropzoneInstructions'] > div::after {"
         f"content: 'Kéo thả tệp vào đây ({kinds}; tối đa {limit} MB mỗi tệp)';"
         "font-size: 0.9rem;}"
-        "[data-testid='stFileUploaderDropzone'] button {font-size: 0;}"
+        "[data-testid='stFileUploaderDropzone'] button * {display: none;}"
         "[data-testid='stFileUploaderDropzone'] button::after {"
         "content: 'Chọn tệp'; font-size: 0.9rem;}"
         "</style>"
