@@ -156,7 +156,8 @@ def compare_web(text: str, parsed: ParsedDocument) -> tuple[int, list[str], list
 
 
 def _signature_names(lines: Any, name: str) -> bool:
-    return any(name in line.clean for line in lines)
+    """Whether the tail writes ``name`` (a page may wrap it over two lines)."""
+    return name in " ".join(" ".join(line.clean for line in lines).split())
 
 
 def examine(path: Path) -> Row:

@@ -293,3 +293,25 @@ def test_party_committee_under_its_party_organisation() -> None:
     d = _parse(text + SIGNATURE.format(sign="**T/M BAN THƯỜNG VỤ**\nPHÓ BÍ THƯ\nNguyễn Văn Bình"))
     assert d.issuer == "Ban Thường vụ Tỉnh ủy Bắc Ninh"
     assert (d.doc_number, d.doc_type, d.place) == ("87-KH/TU", "Kế hoạch", "Bắc Ninh")
+
+
+@pytest.mark.parametrize(
+    ("sign", "name"),
+    [
+        ("**KT. BỘ TRƯỞNG**\nTHỨ TRƯỞNG\nThượng tướng Võ Minh Lương", "Võ Minh Lương"),
+        ("**KT. CHỦ TỊCH**\nPHÓ CHỦ TỊCH\n**Trần\nChí Hùng**", "Trần Chí Hùng"),
+        ("**KT. CHỦ TỊCH**\nPHÓ CHỦ TỊCH\n**Nguyễn Quỳnh\nThiện**", "Nguyễn Quỳnh Thiện"),
+        ("**GIÁM ĐỐC**\n**Cù Ngọc Trang**", "Cù Ngọc Trang"),
+    ],
+)
+def test_signer_names_as_pages_write_them(sign: str, name: str) -> None:
+    text = _document(
+        "web", ["BỘ QUỐC PHÒNG"], "Số: 5/QĐ-BQP", "Hà Nội, ngày 2 tháng 3 năm 2025", "QUYẾT ĐỊNH"
+    )
+    text = text.replace(
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNguyễn Văn An", sign
+    )
+    # a form in an appendix carries its own "TM." block, after the document's signature
+    text += "|\n**PHỤ LỤC**\nMẫu đơn\n**TM. TỔ CHỨC **(3)\n*(Chữ ký, dấu)*\n"
+    d = _parse(text)
+    assert d.signer is not None and d.signer.name == name

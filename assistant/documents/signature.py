@@ -26,6 +26,12 @@ _TITLE_WORD_RE = re.compile(
 )
 _SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký bởi|chữ ký|ký, ghi rõ)", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+# A rank or degree written before the signer's name: "Thượng tướng Võ Minh Lương".
+_RANK_RE = re.compile(
+    r"^(?:Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Thượng tá|Trung tá|Thiếu tá"
+    r"|Chuẩn Đô đốc|Phó Đô đốc|Đô đốc|(?:P?GS\.\s*)?TS\.|ThS\.|BS\.|Bác sĩ|Tiến sĩ|Thạc sĩ"
+    r"|Giáo sư|Phó Giáo sư)\s+"
+)
 _WORDS_RE = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){0,3}")
 _NAME_SIGNED_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*[Đđ]ã ký\s*\)$")
 # "… này có hiệu lực (thi hành) (kể) từ ngày 01 tháng 01 năm 2019" / "… từ ngày 01/7/2025" /
@@ -48,7 +54,7 @@ ADOPTED_RE = re.compile(
 
 def _name_of(clean: str) -> str | None:
     m = _NAME_SIGNED_RE.match(clean)
-    name = m["name"] if m else clean
+    name = _RANK_RE.sub("", m["name"] if m else clean)
     return name if _NAME_RE.match(name) else None
 
 
@@ -67,8 +73,11 @@ def _name_at(lines: Sequence[Line], j: int) -> tuple[str | None, int]:
 def parse_signer(lines: Sequence[Line], reference: str) -> tuple[Signer | None, int]:
     """The first signature block in ``lines`` and the index just after it (0 if none)."""
     start = next((i for i, ln in enumerate(lines) if SIGN_AUTHORITY_RE.match(ln.clean)), None)
-    if start is None:
-        return _bare_signer(lines, reference)
+    bare, after_bare = _bare_signer(lines[:start] if start is not None else lines, reference)
+    if start is None or bare is not None:
+        # a signer in his own right ("GIÁM ĐỐC") before any "TM."/"KT." block, which
+        # would then belong to a form in an appendix
+        return bare, after_bare
     m = SIGN_AUTHORITY_RE.match(lines[start].clean)
     assert m is not None
     collective = [m["rest"]]
