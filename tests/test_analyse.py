@@ -54,12 +54,22 @@ def test_two_figures_each_a_part(documents: list[Document]) -> None:
     assert a.parts[1].text == "Hải Phòng tiếp nhận bao nhiêu đơn vị máu?"
 
 
-def test_a_piece_without_its_own_cue_is_not_a_part(documents: list[Document]) -> None:
+def test_a_piece_without_a_cue_asks_for_content(documents: list[Document]) -> None:
+    a = analyse("Kết luận 44 do cơ quan nào ban hành và được phổ biến đến đâu?", documents)
+    # After a question about the document itself, only its header's facts are asked.
+    assert [p.asked for p in a.parts] == ["issuer"]
     a = analyse(
-        "Hội Chữ thập đỏ Thành phố Hà Nội tổng hợp báo cáo gửi những nơi nào và trước ngày nào?",
+        "Hải Phòng đã thành lập bao nhiêu câu lạc bộ hiến máu tình nguyện, điểm hiến máu cố "
+        "định đặt ở đâu?",
         documents,
     )
-    assert [p.asked for p in a.parts] == ["deadline"]
+    assert [p.asked for p in a.parts] == ["figure", "content"]
+    assert a.parts[1].text == "Hải Phòng điểm hiến máu cố định đặt ở đâu?"
+
+
+def test_the_copy_stamp_answers_its_own_date(documents: list[Document]) -> None:
+    a = analyse("Bản Kết luận 44 là bản sao lục của cơ quan nào, số mấy, ngày nào?", documents)
+    assert [p.asked for p in a.parts] == ["copy_stamp"]
 
 
 def test_comparison_asks_each_document_in_the_order_named(documents: list[Document]) -> None:

@@ -94,9 +94,11 @@ CUES: tuple[Cue, ...] = (
 )  # fmt: skip
 
 # Words that ask: a part of a question holds one ("ngày nào", "ai", "bao nhiêu", "gì").
-_INTERROGATIVE = re.compile(r"\b(?:nao|gi|ai|bao nhieu|may|dau|(?:thi|vi|tai|ra) sao)\b")
+_INTERROGATIVE = re.compile(
+    r"\b(?:khi nao|bao gio|bao lau|nao|gi|ai|bao nhieu|may|dau|(?:thi|vi|tai|ra) sao)\b"
+)
 # Where a question joins two of its parts.
-_JOINS = re.compile(r"\s*(?:,\s*con\b|;|,?\s+va\s+|,\s+(?=(?:con|roi|sau do)\b))\s*")
+_JOINS = re.compile(r"\s*(?:,\s*con\b|;|,?\s+va\s+|,\s+)\s*")
 # Asking for several things: "những hạn chế nào", "gồm những nội dung gì", "các … nào".
 _MANY = re.compile(
     r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?(?:nao|gi)\b|\bgom\b|\bliet ke\b|\bnhung gi\b"
@@ -234,7 +236,9 @@ def constraints_of(text: str, documents: Sequence[Document]) -> Constraints:
 
 
 # A part's subject ends where its verb starts: "Hải Phòng | đã trợ giúp bao nhiêu …".
-_VERB_START = frozenset("da dang se phai duoc do dat can co la ky lam giao".split())
+# Matched with diacritics ("do" is not "đỏ"); without them, only the unambiguous ones.
+_VERB_START = frozenset("đã đang sẽ phải được do đạt đặt cần có là ký làm giao".split())
+_FOLDED_VERB_START = frozenset("phai duoc can lam giao".split())
 
 
 def _subject(piece: str) -> str:
@@ -245,11 +249,12 @@ def _subject(piece: str) -> str:
     asking = _INTERROGATIVE.search(folded_key(piece))
     words = piece[: asking.start() if asking else len(piece)].split()
     out: list[str] = []
+    accented = folded_key(piece) != piece.lower()
     for i, word in enumerate(words):
         key = folded_key(word)
+        verb = word.lower() in _VERB_START if accented else key in _FOLDED_VERB_START
         if i and (
-            key in _VERB_START
-            or (key == "ban" and i + 1 < len(words) and folded_key(words[i + 1]) == "hanh")
+            verb or (key == "ban" and i + 1 < len(words) and folded_key(words[i + 1]) == "hanh")
         ):
             break
         out.append(word)
@@ -263,13 +268,16 @@ def _split(question: str) -> list[str]:
         return [question]
     pieces: list[str] = []
     pos = 0
-    for m in _JOINS.finditer(folded):
-        left, right = folded[pos : m.start()], folded[m.end() :]
+    joins = list(_JOINS.finditer(folded))
+    for n, m in enumerate(joins):
+        left = folded[pos : m.start()]
+        right = folded[m.end() : joins[n + 1].start() if n + 1 < len(joins) else len(folded)]
+        # Each side asks something of its own, and one of them says what with a cue
+        # ("… do ai ký, còn bản sao lục …", "… bao nhiêu câu lạc bộ, điểm hiến máu … ở đâu").
         if (
             _INTERROGATIVE.search(left)
             and _INTERROGATIVE.search(right)
-            and asked_in(left)
-            and asked_in(right)
+            and (asked_in(left) or asked_in(right))
         ):
             pieces.append(question[pos : m.start()])
             pos = m.end()
@@ -299,9 +307,15 @@ def analyse(question: str, documents: Sequence[Document]) -> Analysis:
                 unknown_documents=own.unknown_documents,
             )
             found = asked_in(text)
-            if found is None:
-                continue
-            part = Part(text, found[0], merged)
+            later: Asked = found[0] if found else "content"
+            if prior.asked in METADATA:
+                # "… do cơ quan nào ban hành, vào ngày nào": the document's own date; what
+                # a document's header does not hold is not asked of its clauses either;
+                # "… bản sao lục của cơ quan nào, số mấy, ngày nào": the stamp says all.
+                later = "date" if later == "when" else later
+                if later not in METADATA or prior.asked == "copy_stamp":
+                    continue
+            part = Part(text, later, merged, found is not None)
             if part.asked in METADATA and any(
                 (p.asked, p.constraints.documents) == (part.asked, merged.documents) for p in parts
             ):

@@ -74,7 +74,14 @@ class AnswerBuilder:
         self.statements.append(statement)
 
     def quote(self, hit: SearchHit, span: tuple[int, int]) -> None:
-        """ "Theo khoản 4 Mục II Kế hoạch số 17-KH/TU: “…”" with its citation."""
+        """ "Theo khoản 4 Mục II Kế hoạch số 17-KH/TU: “…”" with its citation; nothing when
+        an earlier part already quoted these words (each fact once)."""
+        if any(
+            c.doc_id == hit.document.doc_id and c.start < span[1] and span[0] < c.end
+            for c in self.citations
+            if self._stated(c.number)
+        ):
+            return
         words = display_quote(hit.document.text[span[0] : span[1]])
         self.fact(
             f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{words}”",
@@ -105,6 +112,9 @@ class AnswerBuilder:
         self.statements.append(Statement(f"Theo {first.text.removeprefix('- ')}", first.citations))
         self.abstained = False
         return True
+
+    def _stated(self, number: int) -> bool:
+        return any(number in s.citations for s in self.statements if s.kind == "fact")
 
     def related(self, text: str, d: Document, chunk: Chunk, span: tuple[int, int]) -> None:
         self.fact(text, d, chunk, span, kind="related")
