@@ -25,6 +25,11 @@ if TYPE_CHECKING:  # the engine's modules take seconds to import: the load threa
 
 log = logging.getLogger(__name__)
 
+FIRST_RUN = (
+    "Lần chạy đầu tiên đọc và lập chỉ mục toàn bộ văn bản (khoảng một phút); các lần sau "
+    "chỉ vài giây. Bạn có thể nhập câu hỏi ngay bây giờ: câu trả lời sẽ hiện khi xong."
+)
+OPENING = "Đang mở chỉ mục đã có. Bạn có thể nhập câu hỏi ngay bây giờ."
 FAILED = "Không mở được kho văn bản và chỉ mục. Vui lòng kiểm tra cài đặt rồi tải lại trang."
 
 
@@ -82,8 +87,9 @@ def _load(loading: Loading, settings: Settings) -> None:
         loading.building = True
         loading.stage = f"Đang đọc văn bản {done + 1}/{total}…"
         loading.done, loading.total, loading.unit = done, total, "văn bản đã đọc"
-        if done + 1 >= total:
+        if done + 1 >= total:  # the last file; then the first batch loads the model
             loading.stage = "Đang chuẩn bị mô hình ngôn ngữ (chỉ lần đầu, khoảng một phút)…"
+            loading.done = loading.total = 0
 
     def embedding(done: int, total: int) -> None:
         loading.stage = f"Đang nhúng {done}/{total} đoạn văn bản…"
@@ -117,17 +123,15 @@ def wait_for_engine(loading: Loading) -> Engine | None:
     if loading.engine is None and loading.error is None:
         box = st.empty()
         with box.container(), st.status(loading.stage, expanded=True) as status:
-            st.caption(
-                "Lần chạy đầu tiên đọc và lập chỉ mục toàn bộ văn bản (khoảng một phút); "
-                "các lần sau chỉ vài giây. Bạn có thể nhập câu hỏi ngay bây giờ."
-            )
-            bar = st.progress(0.0, text="Đang bắt đầu…")
+            note = st.empty()
+            bar = st.progress(0.0, text=loading.stage)
             while not loading.finished():
                 status.update(label=loading.stage, expanded=True)
+                note.caption(FIRST_RUN if loading.building else OPENING)
                 text = (
                     f"{loading.done}/{loading.total} {loading.unit}"
                     if loading.total
-                    else "Đang bắt đầu…"
+                    else loading.stage
                 )
                 bar.progress(loading.fraction, text=text)
                 time.sleep(0.25)
