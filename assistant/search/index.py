@@ -210,16 +210,17 @@ def build_index(
     batch_size: int = 32,
     progress: Progress | None = None,
     force: bool = False,
-    lock_timeout: float = LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
     notify: Notify | None = None,
 ) -> LoadedIndex:
     """Embed, tokenise and write the index under the store's lock. Vectors of chunks whose
     embedding text did not change are reused, unless ``force``: then all are re-embedded."""
+    timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
     if isinstance(path, Path):
-        with build_lock(path, timeout=lock_timeout, notify=notify):
+        with build_lock(path, timeout=timeout, notify=notify):
             store: ChunkStore = EmbeddedStore(path)
             return _build(corpus, embedder, store, expected, batch_size, progress, force)
-    with path.build_lock(timeout=lock_timeout, notify=notify):  # type: ignore[attr-defined]
+    with path.build_lock(timeout=timeout, notify=notify):  # type: ignore[attr-defined]
         return _build(corpus, embedder, path, expected, batch_size, progress, force)
 
 

@@ -275,6 +275,8 @@ class EmbeddedStore:
         bm25: bm25s.BM25,
     ) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
+        for leftover in self.root.glob(f"{BUILD_PREFIX}*"):  # of a build killed earlier
+            shutil.rmtree(leftover, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.root))
         try:
             (tmp / "documents.json").write_bytes(_DOCS.dump_json(list(documents)))
@@ -291,13 +293,14 @@ class EmbeddedStore:
             # Written last: a generation without it is never taken for a finished one.
             (tmp / CHECKSUMS).write_text(json.dumps(sums, indent=1), encoding="utf-8")
             _fsync_tree(tmp)
+            previous = live_folder(self.root)
             name = f"g-{time.time_ns()}-{os.getpid()}"
             os.replace(tmp, self.root / name)
             pointer = self.root / f".{POINTER}.{os.getpid()}"
             pointer.write_text(name, encoding="utf-8")
             _fsync_file(pointer)
             os.replace(pointer, self.root / POINTER)  # the switch: one atomic rename
-            remove_leftovers(self.root)
+            remove_leftovers(self.root, keep=previous if previous != self.root else None)
             return self.root / name
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -324,11 +327,10 @@ def _fsync_tree(folder: Path) -> None:
             _fsync_file(path)
 
 
-def remove_leftovers(root: Path) -> list[Path]:
-    """Remove build folders no lock holds, generations older than the previous one, and
-    files of an index written before generations existed. The previous generation stays:
-    a reader that read ``CURRENT`` just before the switch can still open it. Call with the
-    lock held."""
+def remove_leftovers(root: Path, keep: Path | None = None) -> list[Path]:
+    """Remove build folders (no lock holds them: the caller has the lock), generations that
+    are neither live nor ``keep`` (the one live before the last switch, kept for readers
+    that opened it), and files of an index written before generations existed."""
     try:
         live = live_folder(root)
     except IndexMismatchError:
@@ -336,12 +338,9 @@ def remove_leftovers(root: Path) -> list[Path]:
     if live == root:  # no pointer yet: nothing can be told apart safely
         removed = list(root.glob(f"{BUILD_PREFIX}*"))
     else:
-        generations = sorted(
-            (p for p in root.glob("g-*") if p != live and p.is_dir()),
-            key=lambda p: int(p.name.split("-")[1]) if p.name.split("-")[1].isdigit() else 0,
-        )
-        keep = {live, *generations[-1:]}
-        removed = [p for p in root.iterdir() if p not in keep and p.name not in (POINTER, LOCK)]
+        removed = [
+            p for p in root.iterdir() if p not in (live, keep) and p.name not in (POINTER, LOCK)
+        ]
     for path in removed:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
