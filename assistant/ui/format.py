@@ -158,3 +158,11 @@ def heading_and_text(chunk: Chunk) -> tuple[str | None, str]:
     if heading and text.startswith(heading):
         return heading, text[len(heading) :].strip()
     return None, text
+
+
+def wrapped_row_height(rows: Sequence[dict[str, str]], chars_per_line: int = 55) -> int:
+    """A row height (pixels) at which the data grid wraps every cell of ``rows`` in full:
+    the grid wraps text only in rows taller than 64 px, and never grows a row itself."""
+    longest = max((len(str(v)) for row in rows for v in row.values()), default=0)
+    lines = max(3, -(-longest // chars_per_line))
+    return 22 * lines + 8

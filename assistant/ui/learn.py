@@ -6,13 +6,14 @@ Thin: everything shown comes from ``assistant.learn``; answers live in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 import streamlit as st
 
 from assistant.documents.corpus import load_corpus
-from assistant.learn.glossary import glossary
+from assistant.learn.glossary import Occurrence, glossary
 from assistant.learn.library import Library
 from assistant.learn.overview import SECTIONS, overview
 from assistant.learn.quiz import QuizItem, letter, make_quiz, score
@@ -25,6 +26,7 @@ from assistant.ui.format import (
     highlighted_clause,
     relations_dot,
     vn_date,
+    wrapped_row_height,
 )
 
 SUBMITTED = "learn_quiz_submitted"
@@ -100,12 +102,13 @@ def _pick_row(table: str, target: str) -> None:
 def _selectable(rows: list[dict[str, str]], key: str, widths: dict[str, Width]) -> int | None:
     """A table whose rows wrap (nothing cut) and can be chosen; the chosen row's index."""
     target = f"{key}_row"
+    row_height = wrapped_row_height(rows)  # tall enough to wrap every cell in full
     st.dataframe(
         rows,
         hide_index=True,
         width="stretch",
-        row_height=70,  # the grid wraps text in rows this tall
-        height=min(40 + 70 * len(rows), 640),
+        row_height=row_height,
+        height=min(40 + row_height * len(rows), 700),
         column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
         on_select=lambda: _pick_row(key, target),
         selection_mode="single-row",
@@ -146,6 +149,14 @@ def _timeline(library: Library) -> None:
         st.caption("Khung nét đứt: văn bản được nhắc đến nhưng không có trong kho.")
 
 
+def _where(occurrences: Sequence[Occurrence]) -> str:
+    """Documents and how many of their clauses: the clauses open when the row is chosen."""
+    clauses: dict[str, int] = {}
+    for o in occurrences:
+        clauses[o.document] = clauses.get(o.document, 0) + 1
+    return "; ".join(f"{d} ({n} chỗ)" if n > 1 else d for d, n in clauses.items())
+
+
 def _glossary(library: Library) -> None:
     entries = glossary(library)
     st.caption("Chọn một dòng để mở các khoản có chữ viết tắt đó.")
@@ -156,7 +167,7 @@ def _glossary(library: Library) -> None:
                 "Nghĩa": e.expansion,
                 "Loại": e.kind,
                 "Số lần": str(e.count),
-                "Xuất hiện ở": "; ".join(f"{o.document}, {o.clause}" for o in e.occurrences),
+                "Xuất hiện ở": _where(e.occurrences),
             }
             for e in entries
         ],
@@ -169,6 +180,7 @@ def _glossary(library: Library) -> None:
         for o in entry.occurrences:
             if o.citation is not None:
                 with st.container(border=True):
+                    st.markdown(f"**{escape_markdown(o.document)}**")
                     _quote_box(library, o.citation)
 
 

@@ -6,7 +6,12 @@ import streamlit as st
 
 from assistant.answering.engine import Engine
 from assistant.ui.bodies import GROUP, BodyRow, body_rows
-from assistant.ui.format import escape_markdown, heading_and_text, matches_body
+from assistant.ui.format import (
+    escape_markdown,
+    heading_and_text,
+    matches_body,
+    wrapped_row_height,
+)
 
 CHOSEN = "body_selected"
 
@@ -36,12 +41,14 @@ def _pick(table: str, labels: list[str]) -> None:
 
 def _table(engine: Engine, rows: list[BodyRow], title: str, key: str) -> None:
     labels = [r.label for r in rows]
+    table = [{title: r.body, "Nơi": r.place, "Được giao tại": _where(engine, r)} for r in rows]
+    row_height = wrapped_row_height(table)  # tall enough to wrap every cell in full
     st.dataframe(
-        [{title: r.body, "Nơi": r.place, "Được giao tại": _where(engine, r)} for r in rows],
+        table,
         hide_index=True,
         width="stretch",
-        row_height=70,  # tall enough for the grid to wrap a long name or list of clauses
-        height=min(40 + 70 * len(rows), 640),
+        row_height=row_height,
+        height=min(40 + row_height * len(rows), 700),
         column_config={
             title: st.column_config.TextColumn(width="medium"),
             "Nơi": st.column_config.TextColumn(width="small"),
