@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.answering.citations import cite_chunk, cite_text
@@ -83,11 +84,12 @@ class AnswerBuilder:
         ):
             return
         words = display_quote(hit.document.text[span[0] : span[1]])
+        where = hit.chunk.clause_label
+        heading = _heading(hit.chunk)
+        if heading and heading not in words:
+            where = f"{where} ({heading})"  # "khoản 8 Mục III (Sở Ngoại vụ)": who it is about
         self.fact(
-            f"Theo {hit.chunk.clause_label} {hit.document.short_name}: “{words}”",
-            hit.document,
-            hit.chunk,
-            span,
+            f"Theo {where} {document_name(hit.document)}: “{words}”", hit.document, hit.chunk, span
         )
 
     def demote(self, start: int, reason: str) -> None:
@@ -136,6 +138,36 @@ class AnswerBuilder:
             or not any(s.kind == "fact" for s in self.statements),
             intent=self.intent,
         )
+
+
+MAX_HEADING_CHARS = 60
+MAX_TITLE_WORDS = 8
+
+
+def _heading(chunk: Chunk) -> str | None:
+    """The short heading a clause sits under ("Sở Ngoại vụ", "Mục đích"), without its number;
+    None when it is body text cut short or an inferred part."""
+    if not chunk.breadcrumb:
+        return None
+    heading = re.sub(r"^\S+\.\s+", "", strip_markup(chunk.breadcrumb[-1])).strip(" :")
+    if (
+        not heading
+        or len(heading) > MAX_HEADING_CHARS
+        or heading.endswith("…")
+        or "(suy ra)" in heading
+    ):
+        return None
+    return heading
+
+
+def document_name(d: Document) -> str:
+    """ "Kế hoạch số 17-KH/TU"; an article without a số hiệu by its type and the first words
+    of its title, not its whole headline."""
+    if d.doc_number or not d.title:
+        return d.short_name
+    words = d.title.split()
+    title = " ".join(words[:MAX_TITLE_WORDS]) + ("…" if len(words) > MAX_TITLE_WORDS else "")
+    return f"{d.doc_type} “{title}”"
 
 
 def display_quote(quote: str) -> str:
