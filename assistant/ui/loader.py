@@ -1,9 +1,9 @@
 """The engine, opened once per process in a background thread, with its progress in view.
 
 The page draws the chat box first and the engine opens behind it: a restart with a built
-index shows the chat box at once, and the language model is loaded after the index so the
-first question does not wait for it from a cold start. ``st.cache_resource`` holds one
-``Loading`` per settings value; every session reads the same one.
+index shows the chat box at once, and the language model loads in a second thread beside
+the index. ``st.cache_resource`` holds one ``Loading`` per settings value; every session
+reads the same one.
 """
 
 from __future__ import annotations
@@ -97,22 +97,40 @@ def _load(loading: Loading, settings: Settings) -> None:
 
     try:
         from assistant.answering.engine import open_engine
+        from assistant.search.embedder import get_embedder
 
-        engine = open_engine(settings, notify=notify, progress=embedding, parsing=parsing)
-        loading.stage = "Đang nạp mô hình ngôn ngữ…"
+        # The model loads beside the index (it is the slow part of a restart); a first
+        # build's first batch waits for it under the embedder's lock.
+        embedder = get_embedder(settings.embedding_model, settings.models_dir)
+        threading.Thread(
+            target=_warm_up, args=(loading, embedder), name="model-load", daemon=True
+        ).start()
+        engine = open_engine(
+            settings, notify=notify, progress=embedding, parsing=parsing, embedder=embedder
+        )
+        if not loading.model_ready.is_set():
+            loading.stage = "Đang nạp mô hình ngôn ngữ…"
         loading.engine = engine
         loading.ready_seconds = time.monotonic() - loading.started
         log.info("engine open after %.1f s", loading.ready_seconds)
-        warm_up = getattr(engine.embedder, "warm_up", None)
-        if warm_up is not None:
-            warm_up()
-        log.info("model loaded after %.1f s", time.monotonic() - loading.started)
     except AssistantError as exc:
         log.warning("could not open the engine: %s", exc)
         loading.error = vietnamese(str(exc)) or FAILED
+        loading.model_ready.set()
     except Exception:
         log.exception("could not open the engine")
         loading.error = FAILED
+        loading.model_ready.set()
+
+
+def _warm_up(loading: Loading, embedder: object) -> None:
+    try:
+        warm_up = getattr(embedder, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+        log.info("model loaded after %.1f s", time.monotonic() - loading.started)
+    except Exception:  # the first question meets the same error and shows it in Vietnamese
+        log.exception("could not load the embedding model")
     finally:
         loading.model_ready.set()
 
