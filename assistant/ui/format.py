@@ -160,9 +160,10 @@ def heading_and_text(chunk: Chunk) -> tuple[str | None, str]:
     return None, text
 
 
-def wrapped_row_height(rows: Sequence[dict[str, str]], chars_per_line: int = 55) -> int:
-    """A row height (pixels) at which the data grid wraps every cell of ``rows`` in full:
-    the grid wraps text only in rows taller than 64 px, and never grows a row itself."""
+def wrapped_row_height(rows: Sequence[dict[str, str]], chars_per_line: int = 55) -> int | None:
+    """A row height (pixels) at which the data grid shows every cell of ``rows`` in full, or
+    None when one line is enough: the grid wraps text only in rows taller than 64 px, and
+    never grows a row by itself."""
     longest = max((len(str(v)) for row in rows for v in row.values()), default=0)
-    lines = max(3, -(-longest // chars_per_line))
-    return 22 * lines + 8
+    lines = -(-longest // chars_per_line)
+    return None if lines <= 1 else max(70, 22 * lines + 8)

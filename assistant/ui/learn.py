@@ -108,7 +108,7 @@ def _selectable(rows: list[dict[str, str]], key: str, widths: dict[str, Width]) 
         hide_index=True,
         width="stretch",
         row_height=row_height,
-        height=min(40 + row_height * len(rows), 700),
+        height=min(40 + (row_height or 35) * len(rows), 700),
         column_config={name: st.column_config.TextColumn(width=w) for name, w in widths.items()},
         on_select=lambda: _pick_row(key, target),
         selection_mode="single-row",

@@ -25,9 +25,14 @@ def rows_of(engine: Engine) -> list[BodyRow]:
 
 def _where(engine: Engine, row: BodyRow) -> str:
     by_id = {d.doc_id: d for d in engine.index.documents}
+    # Up to two clause labels per document; more are counted (the cards below list them).
     return "; ".join(
         f"{by_id[doc_id].doc_number or by_id[doc_id].short_name}: "
-        + ", ".join(c.clause_label for c in chunks)
+        + (
+            ", ".join(c.clause_label for c in chunks)
+            if len(chunks) <= 2
+            else f"{len(chunks)} khoản"
+        )
         for doc_id, chunks in row.clauses.items()
     )
 
@@ -48,7 +53,7 @@ def _table(engine: Engine, rows: list[BodyRow], title: str, key: str) -> None:
         hide_index=True,
         width="stretch",
         row_height=row_height,
-        height=min(40 + row_height * len(rows), 700),
+        height=min(40 + (row_height or 35) * len(rows), 700),
         column_config={
             title: st.column_config.TextColumn(width="medium"),
             "Nơi": st.column_config.TextColumn(width="small"),
