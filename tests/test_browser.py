@@ -49,12 +49,13 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free local port; stopped however the test ends."""
+    """``streamlit run app.py`` on a free local port; stopped however the test ends. Address,
+    usage statistics and file watching come from the repository's .streamlit/config.toml."""
     port = _free_port()
     env = os.environ | {
         "ASSISTANT_EMBEDDING_MODEL": "hashing",
         "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "ASSISTANT_FEEDBACK_FILE": str(tmp_path / "bao-sai.jsonl"),
     }
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
@@ -66,8 +67,6 @@ def server(tmp_path: Path) -> Iterator[str]:
             str(ROOT / "app.py"),
             "--server.headless",
             "true",
-            "--server.address",
-            "127.0.0.1",
             "--server.port",
             str(port),
         ],
@@ -147,7 +146,7 @@ def _no_english(page: Page) -> None:
     assert not found, found
 
 
-def test_ask_in_a_real_browser(server: str) -> None:
+def test_ask_in_a_real_browser(server: str, tmp_path: Path) -> None:
     OUTPUT.mkdir(exist_ok=True)
     requests: list[str] = []
     with sync_playwright() as p:
@@ -203,6 +202,10 @@ def test_ask_in_a_real_browser(server: str) -> None:
             _no_english(page)
         finally:
             browser.close()
+    # The server's own log: no file-watcher warnings, no usage statistics, no traceback.
+    log = (tmp_path / "streamlit.log").read_text(encoding="utf-8", errors="replace")
+    for noise in ("Inotify", "watchdog", "usage statistics", "Traceback"):
+        assert noise not in log, f"{noise!r} in the server log:\n{log[-2000:]}"
     outside = [u for u in requests if urlsplit(u).hostname not in ("127.0.0.1", None)]
     assert not outside, outside
     assert requests, "the request log recorded nothing"
