@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 
 from assistant.answering.engine import ensure_index
-from assistant.errors import AssistantError, IndexMismatchError, StoreUnavailableError
+from assistant.errors import (
+    AssistantError,
+    IndexBusyError,
+    IndexMismatchError,
+    StoreUnavailableError,
+)
 from assistant.evaluation.gold import load_gold
 from assistant.search.embedder import HashingEmbedder
 from assistant.search.filters import SearchFilters
@@ -297,6 +302,16 @@ class TestPostgresStore(StoreContract):
         )
         assert rebuilt.chunks == index.chunks and messages
 
+    def test_a_second_writer_waits_for_the_advisory_lock(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("assistant.search.index.LOCK_TIMEOUT", 0.5)
+        other = PostgresStore(self.uri)  # another machine's build, holding the lock
+        with other.build_lock(timeout=0), pytest.raises(IndexBusyError, match="advisory"):
+            ensure_index(self.settings(tmp_path), HashingEmbedder())
+        built, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        assert built.manifest.n_chunks == len(built.chunks)
+
     def test_locale_lower_cases_vietnamese_capitals(self) -> None:
         import psycopg
 
@@ -387,3 +402,22 @@ def test_gold_questions_real_model_same_top_5_on_both_stores(
         print(f"{question!r}\n  embedded: {left}\n  postgres: {right}")
     print(f"{len(questions) - len(differences)}/{len(questions)} identical top-5")
     assert len(differences) <= 0.05 * len(questions)
+
+
+def test_bench_store_smoke(tmp_path: Path) -> None:
+    """eval/bench_store.py runs end to end at a tiny size (the real figures come from
+    running it by hand at 100,000 chunks and more)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "eval" / "bench_store.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    try:
+        results = bench.main(["--chunks", "300", "--questions", "5", "--out", str(tmp_path)])
+    except StoreUnavailableError as exc:
+        if __import__("os").environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL could not start here: {exc}")
+    assert results["postgresql"]["build_s"] >= 0 and results["embedded"]["disk_mb"] > 0
+    assert "| postgresql |" in (tmp_path / "bench-store.md").read_text(encoding="utf-8")
