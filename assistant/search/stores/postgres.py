@@ -365,7 +365,8 @@ class PostgresStore:
         conn.execute(
             f"""CREATE TABLE {s}.postings (
                 term text NOT NULL, chunk_id text NOT NULL REFERENCES {s}.chunks ON DELETE CASCADE,
-                tf int NOT NULL, dl int NOT NULL, PRIMARY KEY (term, chunk_id))"""
+                tf int NOT NULL, dl int NOT NULL,
+                PRIMARY KEY (term, chunk_id) INCLUDE (tf, dl))"""
         )
         conn.execute(f"CREATE INDEX ON {s}.postings (chunk_id)")
         conn.execute(f"CREATE TABLE {s}.terms (term text PRIMARY KEY, df int NOT NULL)")
@@ -461,6 +462,10 @@ class PostgresStore:
                     (key, json.dumps(value, ensure_ascii=False)),
                 )
         self._manifest, self._documents, self._chunks = None, None, None
+        # Fresh statistics and visibility map: the planner reads postings by index only.
+        with self._cursor() as conn:
+            for table in ("postings", "terms", "chunks", "documents"):
+                conn.execute(f"VACUUM (ANALYZE) {s}.{table}")
 
     def _write_documents(self, conn: Any, documents: Sequence[Document]) -> None:
         s = self.schema
