@@ -49,6 +49,7 @@ from assistant.search.index import (
 )
 from assistant.search.lexical import tokenize, with_synonyms
 from assistant.search.retrieval import HybridSearcher, analyse_query
+from assistant.search.stores.embedded import EmbeddedStore
 from assistant.settings import Settings
 from assistant.types import Chunk, Document
 
@@ -506,9 +507,15 @@ def phase_synthetic(cfg: PhaseConfig) -> dict[str, Any]:
         build_seconds=round(sum(timings.values()), 3),
         reused_vectors=0,
     )
-    index = LoadedIndex(
-        manifest, real.documents, tuple(chunks), vectors, bm25, s.index_dir / "synthetic"
+    store = EmbeddedStore(
+        s.index_dir / "synthetic",
+        manifest=manifest,
+        documents=real.documents,
+        chunks=tuple(chunks),
+        index=vectors,
+        bm25=bm25,
     )
+    index = LoadedIndex(manifest, real.documents, tuple(chunks), store, s.index_dir / "synthetic")
     searcher, timings["searcher_init_s"] = timed(lambda: HybridSearcher(index, embedder))
     searcher.warm_up()
     sample = _sample_embedding(embedder, texts, matrix, real_vectors, bases, cfg.sample)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bm25s
 import faiss
 import numpy as np
 
@@ -134,6 +135,13 @@ class LoadedIndex:
             cache = _StoredVectors(self.store, self.chunks, self.manifest.dimension)
             object.__setattr__(self, "_vectors", cache)
         return cache
+
+    @property
+    def bm25(self) -> bm25s.BM25:
+        """The embedded store's bm25s index (benchmarks time it directly)."""
+        if isinstance(self.store, EmbeddedStore) and self.store.bm25 is not None:
+            return self.store.bm25
+        raise AttributeError("bm25: only the embedded store holds a bm25s index")
 
     @classmethod
     def of(cls, store: ChunkStore) -> LoadedIndex:
