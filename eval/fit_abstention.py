@@ -56,7 +56,9 @@ def collect(items: list[GoldItem]) -> list[dict[str, Any]]:
     from assistant.settings import Settings
 
     engine = open_engine(Settings())
-    composer = Composer(engine.searcher, engine.composer.responsibilities, None)
+    composer = Composer(
+        engine.searcher, engine.composer.responsibilities, None, collect_features=True
+    )
     rows = []
     for item in items:
         _, decisions = composer.compose_parts(item.question, item.question)

@@ -81,4 +81,4 @@ def test_each_part_shows_its_features_in_json(engine: Engine) -> None:
     parts = answer_json(a)["parts"]
     assert [p["asked"] for p in parts] == ["signer", "date"]
     assert all(p["answered"] for p in parts)
-    assert set(parts[0]["features"]) >= {"coverage", "similarity", "place_ok", "asked_present"}
+    assert set(parts[0]["features"]) >= {"coverage", "place_ok", "asked_present"}

@@ -70,8 +70,11 @@ class Composer:
         searcher: HybridSearcher,
         responsibilities: ResponsibilityIndex,
         abstention: AbstentionModel | None = None,
+        *,
+        collect_features: bool = False,
     ) -> None:
         self.searcher = searcher
+        self.collect_features = collect_features  # every feature of every part (to fit)
         self.responsibilities = responsibilities
         self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
@@ -136,12 +139,16 @@ class Composer:
             b.demote(start[0], f"Các văn bản trong kho không nêu thông tin này cho {missing}.")
             return PartDecision(part, {}, None, False)
         model = self.abstention
-        evidence = dataclasses.replace(
-            evidence, similarity=self._similarity(part.text, evidence.chunk_ids)
-        )
-        values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
         decides = model is not None and (model.keep if evidence.found else model.rescue)
+        if decides or self.collect_features:
+            # The embedding of the part costs a model call: only when a decision reads it.
+            evidence = dataclasses.replace(
+                evidence, similarity=self._similarity(part.text, evidence.chunk_ids)
+            )
+        values = part_features(part, evidence, self._topic_terms(part.text, synonyms=False))
         if model is None or not decides:
+            if not self.collect_features:
+                del values["similarity"]  # not computed: not shown as 0
             return PartDecision(part, values, None, evidence.found)
         probability, answered = model.decide(values)
         if evidence.found and not answered:
