@@ -240,6 +240,15 @@ def test_a_question_about_the_linked_secret_is_not_answered_from_it(
     assert all(c.source != "bi_mat.txt" for c in result.citations)
 
 
+def _open_page(at: Any, url_path: str) -> None:
+    """Switch to a page of the app's ``st.navigation`` (as tests/test_app.py does)."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(url_path)
+    at.run()
+    assert not at.exception, at.exception
+
+
 def test_the_app_shows_the_refused_link(
     faulty_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,11 +260,12 @@ def test_the_app_shows_the_refused_link(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    warnings = " ".join(w.value for w in at.warning)
-    assert "bi_mat.txt" in warnings and "ra ngoài thư mục văn bản" in warnings
     at.chat_input(key="question").set_value("Mật khẩu quản trị hệ thống là gì?").run()
     assert not at.exception, at.exception
     assert "abc123" not in " ".join(m.value for m in at.markdown)
+    _open_page(at, "van-ban")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "bi_mat.txt" in warnings and "ra ngoài thư mục văn bản" in warnings
 
 
 def test_the_app_shows_two_versions(
@@ -269,6 +279,7 @@ def test_the_app_shows_two_versions(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
+    _open_page(at, "van-ban")
     warnings = " ".join(w.value for w in at.warning)
     assert "Số hiệu 17-KH/TU có 2 phiên bản" in warnings
 
