@@ -601,3 +601,16 @@ def test_make_run_calls_no_outside_address_at_start() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
     assert "--server.address" not in run  # the config file's 127.0.0.1 stays in force
+
+
+def test_an_upload_never_writes_through_a_dangling_link(tmp_path: Path) -> None:
+    from assistant.ui.upload import add_file
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    outside = tmp_path / "outside.txt"
+    (corpus / "ke_hoach.txt").symlink_to(outside)  # dangling: outside.txt does not exist
+    text = next((ROOT / "corpus").glob("*.txt")).read_bytes()
+    added = add_file(corpus, "ke_hoach.txt", text, (), max_bytes=10_000_000)
+    assert not added.added
+    assert not outside.exists()

@@ -51,7 +51,8 @@ def add_file(
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         return Added(base, False, f"định dạng không hỗ trợ; kho đọc được {kinds}")
     target = folder / base
-    if target.exists():
+    # is_symlink too: a dangling link of that name would write outside the corpus folder.
+    if target.exists() or target.is_symlink():
         return Added(base, False, "kho đã có tệp cùng tên; hãy xóa tệp cũ hoặc đổi tên")
     with tempfile.TemporaryDirectory() as staging:
         path = Path(staging) / base
@@ -71,7 +72,8 @@ def add_file(
     if not parsed.chunks and not (d.doc_number or (d.issuer and d.date)):
         return Added(base, False, "không có nội dung để trích dẫn")
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    with open(target, "xb") as fh:  # never through a link created meanwhile
+        fh.write(data)
     return Added(base, True, f"đã đọc: {len(parsed.chunks)} đoạn trích dẫn được")
 
 
