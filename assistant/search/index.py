@@ -55,9 +55,16 @@ def corpus_fingerprint(folder: Path) -> str:
     """Hash of the corpus files' names and bytes; cheap, needs no parsing."""
     h = hashlib.sha256()
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file() and not path.name.startswith((".", "~$")):
-            h.update(path.name.encode("utf-8") + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+        if path.name.startswith((".", "~$")):
+            continue
+        h.update(path.name.encode("utf-8") + b"\0")
+        if path.is_symlink():
+            # A link is fingerprinted by where it points, never read: one leading out of the
+            # corpus is refused by the loader, and its target may be huge or secret.
+            h.update(str(path.readlink()).encode("utf-8", "surrogateescape"))
+        elif path.is_file():
+            with path.open("rb") as fh:  # streamed: a large file is not read into memory
+                h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()[:16]
 
 
