@@ -34,6 +34,7 @@ from assistant.search.retrieval import SearchFilters
 from assistant.search.stores import server
 from assistant.settings import Settings
 from assistant.types import Clause, ParsedDocument
+from assistant.ui.terminal import converse
 
 log = logging.getLogger(__name__)
 app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng lệnh.", no_args_is_help=True)
@@ -359,10 +360,25 @@ def ask(
         typer.Option("--jsonl", help="Tệp JSONL {id, question} mỗi dòng, hoặc - để đọc stdin."),
     ] = None,
     as_json: JsonOpt = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Hỏi liên tiếp, nạp mô hình một lần; hỏi tiếp theo ngữ cảnh.",
+        ),
+    ] = False,
 ) -> None:
     """Hỏi đáp: câu trả lời tiếng Việt, mỗi ý có trích dẫn đã kiểm tra."""
+    if interactive and question is None and jsonl is None:
+        try:
+            engine = _open_engine()
+        except AssistantError as exc:
+            _fail(str(exc))
+        converse(engine, console)
+        return
     if (question is None) == (jsonl is None):
-        _fail("Hãy nhập một câu hỏi, hoặc dùng --jsonl TỆP.")
+        _fail("Hãy nhập một câu hỏi, dùng --jsonl TỆP, hoặc --interactive để hỏi liên tiếp.")
     try:
         if question is not None:
             check_argument(question)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from assistant.answering.engine import Engine
 from assistant.cli import app
 from tests.conftest import CORPUS_DIR
 
@@ -115,3 +116,19 @@ def test_a_corpus_without_citable_text_is_a_message(
     assert result.exit_code == 1
     assert "chưa có văn bản nào trích dẫn được" in " ".join(result.output.split())
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_interactive_asks_with_one_engine_and_follow_ups(engine: Engine) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from assistant.ui.terminal import converse
+
+    questions = iter(["Sở Y tế phải làm gì?", "Còn Sở Tài chính thì sao?", ""])
+    out = StringIO()
+    answered = converse(engine, Console(file=out, width=200), lambda _prompt: next(questions))
+    text = out.getvalue()
+    assert answered == 2
+    assert "khoản 6 Mục III" in text  # Sở Y tế's clause
+    assert "Sở Tài chính" in text  # the follow-up resolved against the first question
