@@ -25,7 +25,7 @@ from assistant.documents.grammar import (
     roman_value,
 )
 from assistant.documents.labels import freeze
-from assistant.documents.layout import CLOSING_RE, is_upper_line
+from assistant.documents.layout import CLOSING_RE, is_motto, is_upper_line
 from assistant.documents.nodes import Node
 from assistant.documents.textnorm import strip_markup
 from assistant.types import Clause
@@ -148,6 +148,8 @@ def build_tree(paras: list[Paragraph]) -> list[Node]:
     last: dict[str, int] = {}  # Phần, Chương, Điều are numbered through the document
     quoting = False
     for para in paras:
+        if is_motto(strip_markup(para.clean)):
+            continue  # "CỘNG HÒA XÃ HỘI …" / "Độc lập - Tự do - Hạnh phúc" of a form in an annex
         kind, number, rest = classify(para)
         # Text quoted by an amending provision ("Sửa đổi Điều 5 như sau: “Điều 5. …”")
         # belongs to the provision that quotes it; its numbering is not this document's.
