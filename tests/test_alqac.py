@@ -4,27 +4,15 @@ and every system is scored in one run (hashing embedder; the real run is a scrip
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-
-import pytest
 
 from assistant.evaluation import alqac
 from assistant.settings import Settings
-
-ALQAC = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "alqac2022"
-
-
-def _data() -> Path:
-    if not ALQAC.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{ALQAC} is missing: CI must run with ../shared beside the checkout")
-        pytest.skip("../shared/benchmarks/alqac2022 not beside the checkout")
-    return ALQAC
+from tests.shared_data import shared
 
 
 def test_alqac_smoke(tmp_path: Path) -> None:
-    data = _data()
+    data = shared("benchmarks", "alqac2022")
     articles = alqac.read_jsonl(data / "articles.jsonl")[:150]
     kept = {(str(a["law_id"]), str(a["article_id"])) for a in articles}
     questions = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -25,18 +24,14 @@ from assistant.ui.format import (
     vn_date,
 )
 from tests.conftest import ROOT
+from tests.shared_data import shared
 
 APP = str(ROOT / "app.py")
-DEV = ROOT.parent / "shared" / "documents" / "dev"
 
 
 def dev_documents() -> Path:
     """../shared/documents/dev; a missing folder fails in CI and skips elsewhere."""
-    if not DEV.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{DEV} is missing: CI must run with ../shared beside the checkout")
-        pytest.skip(f"{DEV} is missing")
-    return DEV
+    return shared("documents", "dev")
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 from assistant.documents.corpus import Corpus, check
 from assistant.schema import clause_json
 from assistant.types import Clause, ParsedDocument
-from tests.conftest import CORPUS_DIR, ROOT, chunk_by_label
+from tests.conftest import CORPUS_DIR, chunk_by_label
+from tests.shared_data import shared
 
-SEEDS = ROOT.parent / "shared" / "seeds"
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
 METADATA = {
@@ -58,9 +58,7 @@ METADATA = {
 
 
 def test_seed_files_are_byte_identical() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("shared/seeds not beside the checkout")
-    for seed in sorted(SEEDS.iterdir()):
+    for seed in sorted(shared("seeds").iterdir()):
         assert (CORPUS_DIR / seed.name).read_bytes() == seed.read_bytes()
 
 

@@ -19,17 +19,7 @@ import pytest
 from assistant.documents.parser import parse_text
 from assistant.documents.readers import read_source
 from assistant.types import Clause, ParsedDocument
-
-DEV = Path(__file__).resolve().parents[2] / "shared" / "documents" / "dev"
-BULK = Path(__file__).resolve().parents[2] / "shared" / "documents" / "bulk"
-
-
-def _shared(folder: Path) -> Path:
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{folder} is missing: CI must run with ../shared beside the checkout")
-        pytest.skip(f"{folder} not beside the checkout")
-    return folder
+from tests.shared_data import shared
 
 
 def _clauses(parsed: ParsedDocument) -> list[Clause]:
@@ -242,7 +232,7 @@ def _parse(path: Path) -> ParsedDocument:
 
 @pytest.fixture(scope="module")
 def dev_documents() -> dict[str, ParsedDocument]:
-    folder = _shared(DEV)
+    folder = shared("documents", "dev")
     return {p.name: _parse(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,7 @@ from assistant.documents.parser import parse_text
 from assistant.documents.readers import read_source
 from assistant.documents.textnorm import folded_key
 from assistant.types import Document
-
-DEV = Path(__file__).resolve().parents[2] / "shared" / "documents" / "dev"
+from tests.shared_data import shared
 
 # file prefix → (số hiệu, loại, cơ quan ban hành, ngày ban hành, người ký, nơi, hiệu lực)
 EXPECTED: dict[str, tuple[str, str, str, dt.date, str, str, dt.date | None]] = {
@@ -97,12 +95,9 @@ SIGNER_TITLES = {
 
 
 def _dev_file(prefix: str) -> Path:
-    if not DEV.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{DEV} is missing: CI must run with ../shared beside the checkout")
-        pytest.skip(f"{DEV} is not beside the checkout")
-    matches = sorted(DEV.glob(prefix + "*"))
-    assert matches, f"no file {prefix}* in {DEV}"
+    dev = shared("documents", "dev")
+    matches = sorted(dev.glob(prefix + "*"))
+    assert matches, f"no file {prefix}* in {dev}"
     return matches[0]
 
 
