@@ -225,3 +225,11 @@ def test_real_questions_find_their_clause(
 ) -> None:
     found = labels(real_searcher.search(query, k=within))
     assert expected in found, found
+
+
+def test_a_code_named_in_a_question_is_no_body() -> None:
+    from assistant.search.bodies import bodies_in_question
+
+    assert bodies_in_question("Theo Bộ luật Hình sự năm 2017, người đủ bao nhiêu tuổi?") == []
+    assert bodies_in_question("Báo cáo số 12 của Bộ Tài chính nói gì")[0].startswith("bo tai chinh")
+    assert bodies_in_question("Báo Hà Nội Mới phải làm gì?") == ["bao ha noi moi"]

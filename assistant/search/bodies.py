@@ -16,6 +16,7 @@ from itertools import islice, pairwise
 
 import numpy as np
 
+from assistant.documents.layout import TYPE_NAMES
 from assistant.documents.textnorm import canonical_tones, folded_key
 from assistant.search.lexical import ABBREVIATIONS
 
@@ -39,6 +40,13 @@ _AMBIGUOUS_FOLDED = frozenset(
 )
 
 
+# A head word that begins a document type's name ("bộ" in "Bộ luật", "báo" in "Báo cáo")
+# names a document there, never a body.
+_DOCUMENT_TYPE_KEYS = tuple(
+    key
+    for key in (folded_key(name) for name in TYPE_NAMES)
+    if " " in key and key.split()[0] in {folded_key(h) for h in _HEADS}
+)
 MAX_NAME_WORDS = 14
 MAX_BODIES = 6  # a question names a few bodies; a pasted page must not cost a match per word
 
@@ -105,8 +113,11 @@ def bodies_in_question(question: str) -> list[str]:
         end = stop.start() if stop else len(text)
         # The longest official names run to about a dozen words ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội").
         name = " ".join(text[head.start() : end].strip(" ,.?").split()[:MAX_NAME_WORDS])
-        position = end
         key = folded_key(name)
+        if any(key == k or key.startswith(k + " ") for k in _DOCUMENT_TYPE_KEYS):
+            position = head.end()  # "Bộ luật Hình sự", "Báo cáo số …": a document, not a body
+            continue
+        position = end
         if (len(name.split()) >= 2 or name in ("báo", "đài", "bao", "dai")) and key not in out:
             out.append(key)
             if len(out) == MAX_BODIES:
