@@ -14,13 +14,11 @@ from dataclasses import dataclass
 
 from assistant.documents.blocks import paragraphs
 from assistant.documents.layout import (
-    NOISE_LINE_RE,
-    SIGN_AUTHORITY_RE,
-    WEB_META_RE,
     Line,
     is_upper_line,
     type_name_of,
 )
+from assistant.documents.regions import ends_body
 from assistant.documents.structure import parse_clauses
 from assistant.documents.textnorm import strip_markup
 from assistant.types import Clause
@@ -102,16 +100,7 @@ def find_attachments(tail: tuple[Line, ...]) -> list[Attachment]:
 
 
 def _body_end(tail: tuple[Line, ...], start: int, limit: int) -> int:
-    for k in range(start, limit):
-        clean = tail[k].clean
-        if (
-            re.match(r"^Nơi nhận\s*:?", clean)
-            or SIGN_AUTHORITY_RE.match(clean)
-            or NOISE_LINE_RE.match(clean)
-            or WEB_META_RE.match(clean)
-        ):
-            return k
-    return limit
+    return next((k for k in range(start, limit) if ends_body(tail[k].clean)), limit)
 
 
 def attachment_clauses(tail: tuple[Line, ...], one_line_each: bool = False) -> tuple[Clause, ...]:

@@ -261,14 +261,22 @@ def _document_end(lines: tuple[Line, ...], start: int) -> int:
     return end
 
 
+def ends_body(clean: str) -> bool:
+    """A line no body text reaches: Nơi nhận, a signing authority, site noise, a web block.
+    Ends the document's body and each attached document's."""
+    return bool(
+        re.match(r"^Nơi nhận\s*:?", clean)
+        or SIGN_AUTHORITY_RE.match(clean)
+        or NOISE_LINE_RE.match(clean)
+        or WEB_META_RE.match(clean)
+    )
+
+
 def _body_end(lines: tuple[Line, ...], start: int) -> int:
     for i in range(start, len(lines)):
         clean = lines[i].clean
         if (
-            re.match(r"^Nơi nhận\s*:?", clean)
-            or SIGN_AUTHORITY_RE.match(clean)
-            or NOISE_LINE_RE.match(clean)
-            or WEB_META_RE.match(clean)
+            ends_body(clean)
             or PORTAL_RE.match(clean)
             or CHROME_RE.match(clean)
             or _signs_here(lines, i)

@@ -142,6 +142,16 @@ def _last_leaf(node: Node) -> Node | None:
     return node if node.para is not None else None
 
 
+def _merge_into_last(node: Node, para: Paragraph) -> bool:
+    """Append ``para`` to the last paragraph under ``node``: a number at the start of a
+    wrapped line that is not a unit stays in the sentence it belongs to."""
+    prev = _last_leaf(node)
+    if prev is None or prev.para is None:
+        return False
+    prev.para = Paragraph((*prev.para.lines, *para.lines))
+    return True
+
+
 def build_tree(paras: list[Paragraph]) -> list[Node]:
     root = Node("root", None, None, None)
     stack: list[Node] = [root]
@@ -168,18 +178,16 @@ def build_tree(paras: list[Paragraph]) -> list[Node]:
         if kind == "muc" and number is not None and not number.isdigit():
             # Roman parts follow each other (I, II, III): a lone "VIII." inside a
             # provision is a wrapped reference ("Phụ lục VII,\nVIII."), not a part.
-            prev = _last_leaf(stack[-1])
-            if roman_value(number) != last.get("roman", 0) + 1 and prev and prev.para:
-                prev.para = Paragraph((*prev.para.lines, *para.lines))
+            if roman_value(number) != last.get("roman", 0) + 1 and _merge_into_last(
+                stack[-1], para
+            ):
                 continue
             last["roman"] = roman_value(number) or 0
         if kind in _THROUGH and number is not None and (value := _as_int(number)) is not None:
             if value <= last.get(kind, 0):
                 # "Chương II Nghị định này …" at the start of a wrapped line is a reference,
                 # inside the paragraph before it.
-                prev = _last_leaf(stack[-1])
-                if prev is not None and prev.para is not None:
-                    prev.para = Paragraph((*prev.para.lines, *para.lines))
+                if _merge_into_last(stack[-1], para):
                     continue
                 kind, number, rest = "paragraph", None, para.clean
             else:
@@ -187,11 +195,8 @@ def build_tree(paras: list[Paragraph]) -> list[Node]:
         if kind == "closing":
             stack = [root]
             root.children.append(Node("closing", None, None, para))
-        elif kind == "khoan" and _jumps(stack, number) and (prev := _last_leaf(stack[-1])):
-            # "… theo Thông báo số" / "75. …" at a wrapped line's start: a number far past
-            # the next khoản is the text's, not a unit.
-            if prev.para is not None:
-                prev.para = Paragraph((*prev.para.lines, *para.lines))
+        elif kind == "khoan" and _jumps(stack, number) and _merge_into_last(stack[-1], para):
+            pass  # "… tháng\n12." : a number far past the next khoản is the text's, not a unit
         elif kind in RANKS:
             if kind == "khoan" and (outer := _sublist_parent(stack, number)) is not None:
                 # "7. …" then "1. …", "2. …" inside a Mục or Điều: a list within khoản 7,
