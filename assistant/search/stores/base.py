@@ -8,13 +8,14 @@ document boosts) is not the store's business: it lives in ``retrieval.py``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.errors import IndexMismatchError
+from assistant.errors import IndexBusyError, IndexMismatchError
 from assistant.search.filters import SearchFilters
 from assistant.types import Chunk, Document
 
@@ -119,3 +120,22 @@ def check_vectors(matrix: np.ndarray, where: str) -> None:
 def bm25_idf(n_docs: int, df: int) -> float:
     """Lucene's idf, as bm25s computes it."""
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+WAITING = "Đang chờ lần xây dựng chỉ mục khác kết thúc… (waiting for the lock)"
+
+
+def wait_for_lock(
+    try_acquire: Callable[[], bool], timeout: float, busy: str, notify: Any = None
+) -> None:
+    """Poll ``try_acquire`` until it succeeds; say once that we wait; after ``timeout``
+    seconds give up with ``busy`` (the same wait for a file lock and an advisory lock)."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while not try_acquire():
+        if time.monotonic() >= deadline:
+            raise IndexBusyError(busy)
+        if notify and not told:
+            notify(WAITING)
+            told = True
+        time.sleep(0.2)

@@ -32,9 +32,15 @@ import faiss
 import numpy as np
 from pydantic import TypeAdapter
 
-from assistant.errors import IndexBusyError, IndexMismatchError, IndexWriteError
+from assistant.errors import IndexMismatchError, IndexWriteError
 from assistant.search.filters import SearchFilters
-from assistant.search.stores.base import ChunkRecord, Manifest, Scored, check_vectors
+from assistant.search.stores.base import (
+    ChunkRecord,
+    Manifest,
+    Scored,
+    check_vectors,
+    wait_for_lock,
+)
 from assistant.types import Chunk, Document
 
 _DOCS = TypeAdapter(list[Document])
@@ -362,22 +368,19 @@ def build_lock(root: Path, *, timeout: float, notify: Any = None) -> Iterator[No
     except OSError as exc:
         raise IndexWriteError(write_error_message(root, exc)) from exc
     with fh:
-        deadline = time.monotonic() + timeout
-        told = False
-        while True:
+
+        def acquire() -> bool:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusyError(
-                        f"Một lần xây dựng chỉ mục khác đang chạy trên {root}; hãy thử lại "
-                        "sau khi nó xong (another build holds the lock)."
-                    ) from None
-                if notify and not told:
-                    notify("Đang chờ lần xây dựng chỉ mục khác kết thúc… (waiting for the lock)")
-                    told = True
-                time.sleep(0.2)
+                return False
+            return True
+
+        busy = (
+            f"Một lần xây dựng chỉ mục khác đang chạy trên {root}; hãy thử lại "
+            "sau khi nó xong (another build holds the lock)."
+        )
+        wait_for_lock(acquire, timeout, busy, notify)
         try:
             yield
         finally:

@@ -27,7 +27,6 @@ import hashlib
 import json
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -37,9 +36,15 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from assistant.documents.textnorm import folded_key
-from assistant.errors import IndexBusyError, IndexMismatchError, StoreUnavailableError
+from assistant.errors import IndexMismatchError, StoreUnavailableError
 from assistant.search.filters import SearchFilters
-from assistant.search.stores.base import ChunkRecord, Manifest, Scored, check_vectors
+from assistant.search.stores.base import (
+    ChunkRecord,
+    Manifest,
+    Scored,
+    check_vectors,
+    wait_for_lock,
+)
 from assistant.types import Chunk, Document
 
 _DOC = TypeAdapter(Document)
@@ -326,18 +331,16 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise self._unavailable(exc) from exc
         with conn:
-            deadline = time.monotonic() + timeout
-            told = False
-            while not _scalar(conn, "SELECT pg_try_advisory_lock(%s)", (key,)):
-                if time.monotonic() >= deadline:
-                    raise IndexBusyError(
-                        f"Một lần xây dựng chỉ mục khác đang ghi vào {self.describe()}; hãy thử "
-                        "lại sau khi nó xong (another build holds the advisory lock)."
-                    )
-                if notify and not told:
-                    notify("Đang chờ lần xây dựng chỉ mục khác kết thúc… (waiting for the lock)")
-                    told = True
-                time.sleep(0.2)
+            busy = (
+                f"Một lần xây dựng chỉ mục khác đang ghi vào {self.describe()}; hãy thử "
+                "lại sau khi nó xong (another build holds the advisory lock)."
+            )
+            wait_for_lock(
+                lambda: bool(_scalar(conn, "SELECT pg_try_advisory_lock(%s)", (key,))),
+                timeout,
+                busy,
+                notify,
+            )
             try:
                 yield
             finally:
