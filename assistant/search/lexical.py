@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.documents.layout import SO_HIEU_RE
@@ -116,21 +117,46 @@ def abbreviation_re(abbr: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(forms))})(?![\w-])", flags)
 
 
+@dataclass(frozen=True)
+class _Abbreviation:
+    pattern: re.Pattern[str]
+    concept: str
+    needles: tuple[str, ...]  # one of them is in the text whenever the pattern matches
+    any_case: bool  # needles are lower case, to look for in the lower-cased text
+
+
 @lru_cache(maxsize=1)
-def _abbreviation_patterns() -> list[tuple[re.Pattern[str], str]]:
+def _abbreviation_patterns() -> list[_Abbreviation]:
     out = []
     for abbr, longs in ABBREVIATIONS.items():
         concept = _concept(abbr)
-        out.append((abbreviation_re(abbr), concept))
+        forms = tuple(sorted({abbr, abbr.replace("Đ", "D")}))
+        if len(abbr) >= 3:
+            out.append(_Abbreviation(abbreviation_re(abbr), concept, _lower(forms), True))
+        else:
+            out.append(_Abbreviation(abbreviation_re(abbr), concept, forms, False))
         for long in longs:
-            out.append((re.compile(rf"\b{re.escape(long)}\b", re.IGNORECASE), concept))
+            pattern = re.compile(rf"\b{re.escape(long)}\b", re.IGNORECASE)
+            out.append(_Abbreviation(pattern, concept, _lower((long,)), True))
     return out
+
+
+def _lower(forms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.lower() for f in forms)
 
 
 def concepts(text: str) -> list[str]:
     """Abbreviation and document-type concept tokens found in ``text``."""
     canon = canonical_tones(text)
-    out = [concept for pattern, concept in _abbreviation_patterns() if pattern.search(canon)]
+    lowered = canon.lower()
+    # A substring test first: most of the ~40 patterns are absent from a given chunk, and
+    # "in" is far cheaper than a regex search (the build runs this on every chunk).
+    out = [
+        a.concept
+        for a in _abbreviation_patterns()
+        if any(n in (lowered if a.any_case else canon) for n in a.needles)
+        and a.pattern.search(canon)
+    ]
     for m in _TYPE_NEAR_NUMBER_RE.finditer(canon):
         out.append(f"§{m[1].lower()}{m[2]}")
     for m in _NUMBER_NEAR_TYPE_RE.finditer(canon):
