@@ -21,7 +21,8 @@ from assistant.answering.engine import ensure_index
 from assistant.cli import app
 from assistant.errors import IndexBusyError, IndexMismatchError, IndexWriteError
 from assistant.search.embedder import HashingEmbedder
-from assistant.search.index import LoadedIndex, load_index
+from assistant.search.index import LoadedIndex, expected_manifest, load_index
+from assistant.search.lexical import tokenizer_id
 from assistant.search.stores import embedded
 from assistant.search.stores.embedded import CHECKSUMS, _files, _sha256, build_lock
 from assistant.settings import Settings
@@ -248,3 +249,23 @@ def test_an_index_from_before_generations_is_replaced_cleanly(tmp_path: Path) ->
     (root / "vectors.faiss").write_bytes(b"old")
     built, _ = ensure_index(settings, HashingEmbedder())
     assert sorted(p.name for p in root.iterdir()) == sorted(["CURRENT", "LOCK", built.path.name])  # type: ignore[union-attr]
+
+
+def test_an_index_from_before_the_tokenizer_was_recorded_is_rebuilt(tmp_path: Path) -> None:
+    """A manifest without a tokenizer (terms made by underthesea's segmenter) is stale: the
+    index is rebuilt with today's terms, and its vectors are reused, not re-embedded."""
+    settings = settings_for(tmp_path)
+    built, _ = ensure_index(settings, HashingEmbedder())
+    assert isinstance(built.path, Path)
+    path = built.path / "manifest.json"
+    old = json.loads(path.read_text(encoding="utf-8"))
+    del old["tokenizer"]
+    path.write_text(json.dumps(old), encoding="utf-8")
+    reseal(built.path)
+    with pytest.raises(IndexMismatchError, match="tokenizer"):
+        load_index(settings.index_dir / "default", expected_manifest("hashing-256", CORPUS_DIR))
+    embedder = CountingEmbedder()
+    messages: list[str] = []
+    rebuilt, _ = ensure_index(settings, embedder, notify=messages.append)
+    assert any("tokenizer" in m for m in messages) and embedder.embedded == 0
+    assert rebuilt.manifest.tokenizer == tokenizer_id()

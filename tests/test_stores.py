@@ -3,6 +3,8 @@ folder and a real PostgreSQL server pass the same tests through the same pipelin
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import shutil
 import tempfile
@@ -14,6 +16,7 @@ import numpy as np
 import pytest
 
 from assistant.answering.engine import ensure_index
+from assistant.documents.corpus import load_corpus
 from assistant.errors import (
     AssistantError,
     IndexBusyError,
@@ -23,12 +26,13 @@ from assistant.errors import (
 from assistant.evaluation.gold import load_gold
 from assistant.search.embedder import HashingEmbedder
 from assistant.search.filters import SearchFilters
-from assistant.search.index import LoadedIndex, load_index
-from assistant.search.lexical import tokenize
+from assistant.search.index import LoadedIndex, embedding_text, load_index
+from assistant.search.lexical import tokenize, tokenizer_id
 from assistant.search.retrieval import HybridSearcher
 from assistant.search.stores.base import ChunkRecord
 from assistant.search.stores.postgres import PostgresStore
 from assistant.settings import Settings
+from assistant.types import Chunk, Document
 from tests.conftest import CORPUS_DIR, ROOT
 from tests.pg_server import free_port, postgres_uri  # noqa: F401 - the fixture
 
@@ -63,6 +67,12 @@ FILTERS = [
     ),
     SearchFilters(doc_ids=frozenset({"999/XYZ"})),
 ]
+
+
+def embedding_key(chunk: Chunk, documents: dict[str, Document]) -> str:
+    """The key a build gives a chunk's vector (the hash of its embedding text)."""
+    text = embedding_text(chunk, documents[chunk.doc_id])
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 class StoreContract:
@@ -171,6 +181,28 @@ class StoreContract:
         assert messages and "rebuilding" in messages[0]
         assert rebuilt.documents == built.documents
         assert not any("9,5%" in d.text for d in rebuilt.documents)
+
+    def test_terms_of_another_tokenizer_are_replaced_not_mixed(self, tmp_path: Path) -> None:
+        """An index whose terms another tokenizer made is stale, and the rebuild replaces
+        the terms of every chunk, the unchanged ones included."""
+        settings = self.settings(tmp_path)
+        built, _ = ensure_index(settings, HashingEmbedder())
+        corpus = load_corpus(CORPUS_DIR)  # the chunks as a build gives them to the store
+        by_id = {p.document.doc_id: p.document for p in corpus.documents}
+        vectors = built.store.vectors([c.id for c in corpus.chunks])
+        old = [  # the same chunks, texts and vectors: only the terms differ
+            ChunkRecord(c, v, ("zzcu", *c.clean_text.lower().split()), embedding_key(c, by_id))
+            for c, v in zip(corpus.chunks, vectors, strict=True)
+        ]
+        manifest = dataclasses.replace(built.manifest, tokenizer="old-scheme/0")
+        built.store.write(manifest, tuple(by_id.values()), old)
+        assert built.store.lexical(["zzcu"], 5, None)  # it serves the old scheme's terms now
+        messages: list[str] = []
+        rebuilt, _ = ensure_index(settings, HashingEmbedder(), notify=messages.append)
+        assert any("tokenizer" in m for m in messages)
+        assert rebuilt.manifest.tokenizer == tokenizer_id()
+        assert rebuilt.store.lexical(["zzcu"], 5, None) == []
+        assert rebuilt.store.lexical(tokenize("so y te"), 5, None)
 
     def test_failed_write_leaves_the_old_index_whole(self, tmp_path: Path) -> None:
         settings = self.settings(tmp_path)

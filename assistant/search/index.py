@@ -27,7 +27,7 @@ from assistant.documents.chunking import CHUNKER_VERSION
 from assistant.documents.corpus import Corpus
 from assistant.errors import IndexMismatchError
 from assistant.search.embedder import Embedder
-from assistant.search.lexical import tokenize
+from assistant.search.lexical import tokenize, tokenizer_id
 from assistant.search.stores.base import INDEX_FORMAT, ChunkRecord, ChunkStore, Manifest
 from assistant.search.stores.embedded import EmbeddedStore, build_lock, read_manifest
 from assistant.types import Chunk, Document
@@ -162,6 +162,7 @@ def expected_manifest(model_id: str, corpus_dir: Path) -> dict[str, Any]:
         "model_id": model_id,
         "corpus_fingerprint": corpus_fingerprint(corpus_dir),
         "parser_code": parser_code_hash(),
+        "tokenizer": tokenizer_id(),
         "package_version": __version__,
     }
 

@@ -1,20 +1,29 @@
-"""Vietnamese tokens for BM25: syllables, underthesea words, folded forms, abbreviations.
+"""Vietnamese tokens for BM25: syllables, words, syllable pairs, folded forms, abbreviations.
 
 One token stream per text, so accented and unaccented queries both match:
 - syllables with canonical tone placement ("hòa" = "hoà"), lower case;
-- underthesea word segmentation joined with "_" ("y_tế", "chủ_trì"), which ranks
-  "Sở Y tế" above texts that merely contain "y" and "tế";
+- words of a Vietnamese word list by greedy longest match, joined with "_" ("y_tế",
+  "chủ_trì"), which ranks "Sở Y tế" above texts that merely contain "y" and "tế";
 - the same tokens folded ("so", "y_te") under an "f:" prefix, so "so y te" matches;
+- every pair of adjacent syllables, folded ("f:so_y", "f:y_te"), for the terms no word
+  list holds;
 - numbers and codes kept whole: "164/kh-ubnd", "2,5%", "20/11";
 - abbreviation concepts ("§ubnd") emitted for both "UBND" and "Ủy ban nhân dân".
+
+The words used to come from underthesea's CRF segmenter, about 4 ms a chunk; a dictionary
+lookup and the pairs are ~1 ms and rank as well or better (eval/reports/bench-lexical.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.documents.layout import SO_HIEU_RE
 from assistant.documents.textnorm import canonical_tones, fold
@@ -167,34 +176,102 @@ def concepts(text: str) -> list[str]:
     return out
 
 
+# Syllables joined only by spaces or tabs: a line break, punctuation or a number ends a run,
+# so "Sở Y tế, Sở Tài chính" gives "sở_y", "y_tế" but no "tế_sở".
+_RUN_RE = re.compile(r"[^\W\d_]+(?:[ \t\u00a0]+[^\W\d_]+)+", re.UNICODE)
+
+WordSplitter = Callable[[str], list[str]]
+"""Canonical text → its multi-syllable words, lower case, joined with "_" ("y_tế")."""
+
+# underthesea's Vietnamese word list (Apache-2.0), read from the installed package without
+# importing it (the import alone takes seconds).
+_WORD_LIST = ("corpus", "data", "Viet74K.txt")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Multi-syllable words as syllable tuples, and a digest of the list they came from."""
+
+    words: frozenset[tuple[str, ...]]
+    longest: dict[str, int]  # first syllable → the most syllables of a word it begins
+    digest: str
+
+
 @lru_cache(maxsize=1)
-def _segmenter() -> Callable[[str], list[str]]:
-    from underthesea import word_tokenize  # loads its CRF model once; offline
-
-    return word_tokenize
-
-
-def _words(text: str) -> list[str]:
-    """Multi-syllable words from underthesea, joined with "_" ("y_tế")."""
-    try:
-        tokens = _segmenter()(text)
-    except Exception:  # segmentation is an improvement, never a requirement
-        return []
-    return [t.lower().replace(" ", "_") for t in tokens if " " in t]
+def lexicon() -> Lexicon:
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("underthesea is not installed: its word list makes the BM25 words")
+    raw = Path(spec.submodule_search_locations[0]).joinpath(*_WORD_LIST).read_bytes()
+    entries = (canonical_tones(line).lower().split() for line in raw.decode("utf-8").splitlines())
+    words = frozenset(tuple(e) for e in entries if len(e) > 1)
+    longest: dict[str, int] = {}
+    for word in words:
+        longest[word[0]] = max(longest.get(word[0], 0), len(word))
+    return Lexicon(words, longest, hashlib.sha256(raw).hexdigest()[:8])
 
 
-def tokenize(text: str, *, segment: bool = True) -> list[str]:
-    """BM25 tokens for a passage or a query."""
+def dictionary_words(canon: str) -> list[str]:
+    """Words of the lexicon by greedy longest match inside each run of syllables
+    ("sở y tế chủ trì" → "y_tế", "chủ_trì"): what a segmenter finds for common words,
+    at a dictionary lookup per syllable instead of a CRF per chunk."""
+    known, longest = lexicon().words, lexicon().longest
+    out: list[str] = []
+    for run in _RUN_RE.findall(canon.lower()):
+        syllables = run.split()
+        i = 0
+        while i < len(syllables):
+            for n in range(min(longest.get(syllables[i], 0), len(syllables) - i), 1, -1):
+                if tuple(syllables[i : i + n]) in known:
+                    out.append("_".join(syllables[i : i + n]))
+                    i += n
+                    break
+            else:
+                i += 1
+    return out
+
+
+def syllable_bigrams(canon: str) -> list[str]:
+    """Every pair of adjacent syllables in a run ("sở_y", "y_tế"): they catch the terms no
+    word list holds ("an ninh mạng": "an_ninh", "ninh_mạng"); BM25's idf weighs the chance
+    pairs ("tế_chủ")."""
+    out: list[str] = []
+    for run in _RUN_RE.findall(canon.lower()):
+        syllables = run.split()
+        out.extend(f"{a}_{b}" for a, b in itertools.pairwise(syllables))
+    return out
+
+
+def tokenizer_id() -> str:
+    """The token scheme, recorded in the index manifest: an index whose terms were made
+    another way (another scheme, another word list) is stale, since its terms would not
+    meet the query's. Bump the version whenever ``tokenize`` changes what it emits."""
+    return f"words+bigrams/1:{lexicon().digest}"
+
+
+@lru_cache(maxsize=200_000)
+def _fold_token(token: str) -> str:
+    return fold(token)  # a corpus has far fewer distinct tokens than tokens
+
+
+def tokenize(
+    text: str, *, words: WordSplitter = dictionary_words, bigrams: bool = True
+) -> list[str]:
+    """BM25 tokens for a passage or a query (both the same way: see ``tokenizer_id``).
+
+    Syllables, numbers and codes, the words (``words``), each of these folded too, adjacent
+    syllable pairs folded only (a pair is a weaker sign than a word: one form, one vote),
+    then the abbreviation concepts. ``words`` and ``bigrams`` exist for the benchmark
+    (eval/bench_lexical.py); the index and the queries use the defaults."""
     canon = canonical_tones(text)
     lowered = canon.lower()
     tokens: list[str] = []
     for m in SO_HIEU_RE.finditer(canon):
         tokens.append(f"{m['num']}{m['sep1']}{m['code']}{m['sep2']}{m['org']}".lower())
     tokens.extend(_NUMBER_RE.findall(lowered))
-    syllables = _WORD_RE.findall(lowered)
-    tokens.extend(syllables)
-    if segment and fold(lowered) != lowered:
-        tokens.extend(_words(canon))  # underthesea segments unaccented text badly
-    folded = [f"f:{fold(t)}" for t in tokens if not t[:1].isdigit() and fold(t) != t]
-    folded.extend(f"f:{t}" for t in tokens if not t[:1].isdigit() and fold(t) == t)
+    tokens.extend(_WORD_RE.findall(lowered))
+    tokens.extend(words(canon))
+    folded = [f"f:{_fold_token(t)}" for t in tokens if not t[:1].isdigit()]
+    if bigrams:
+        folded.extend(f"f:{_fold_token(t)}" for t in syllable_bigrams(canon))
     return tokens + folded + concepts(canon)

@@ -38,6 +38,10 @@ class Manifest:
     # Content hash of each source file's text (file name → sha256), so that answers can be
     # checked against the documents and not only against the index's copy of them.
     source_hashes: dict[str, str] = field(default_factory=dict)
+    # How the lexical terms were made (``lexical.tokenizer_id()``). A manifest written before
+    # the field existed reads as "" and so never matches: its terms come from another
+    # tokenizer, and queries tokenised today would miss them.
+    tokenizer: str = ""
 
     def mismatch(self, expected: Mapping[str, Any]) -> list[str]:
         """Human-readable differences from what the current settings and corpus expect."""

@@ -403,9 +403,12 @@ class PostgresStore:
                     existing = dict(
                         conn.execute(f"SELECT id, body_sha256 FROM {s}.chunks").fetchall()
                     )
-                fresh = old is None or (old.dimension, old.model_id) != (
+                # Another tokenizer made other terms: keeping the postings of unchanged
+                # chunks would mix two token schemes in one BM25 index.
+                fresh = old is None or (old.dimension, old.model_id, old.tokenizer) != (
                     manifest.dimension,
                     manifest.model_id,
+                    manifest.tokenizer,
                 )
             except Exception:  # no schema yet, or one we cannot read: start over
                 fresh = True
