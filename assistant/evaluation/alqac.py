@@ -90,20 +90,18 @@ def _dedup(arts: Iterable[Article | None]) -> list[Article]:
 
 def rank_articles(
     engine: Engine,
-    textbook: TextbookPipeline,
+    textbook: TextbookPipeline | None,
     spans: dict[str, list[tuple[int, Article]]],
     laws: dict[str, str],
     question: str,
+    systems: Sequence[str] = SYSTEMS,
 ) -> dict[str, list[Article]]:
-    """Each system's articles for one question, best first."""
+    """Each system's articles for one question, best first (the textbook needs its
+    pipeline; a system not asked for is not run)."""
     chunks = engine.index.chunks
 
     def of_positions(positions: Sequence[int]) -> list[Article]:
         return _dedup(_article(chunks[i].source, chunks[i].clause_label, laws) for i in positions)
-
-    hits = engine.searcher.search(question, k=DEPTH * 3)
-    cited = answer(question, engine=engine, llm=False).citations
-    windows = textbook.search(question, k=DEPTH * 3)
 
     def window_articles(source: str, start: int, end: int) -> list[Article]:
         """Every Điều a window overlaps, the one it starts in first."""
@@ -115,13 +113,27 @@ def rank_articles(
                 out.append(art)
         return out
 
-    return {
-        "bm25": of_positions(bm25_ranking(engine, question, DEPTH * 3)),
-        "dense": of_positions(dense_ranking(engine, question, DEPTH * 3)),
-        "hybrid": _dedup(_article(h.chunk.source, h.chunk.clause_label, laws) for h in hits),
-        "full": _dedup(_article(c.source, c.clause, laws) for c in cited),
-        "textbook": _dedup(a for w in windows for a in window_articles(w.source, w.start, w.end)),
+    def hybrid() -> list[Article]:
+        hits = engine.searcher.search(question, k=DEPTH * 3)
+        return _dedup(_article(h.chunk.source, h.chunk.clause_label, laws) for h in hits)
+
+    def full() -> list[Article]:
+        cited = answer(question, engine=engine, llm=False).citations
+        return _dedup(_article(c.source, c.clause, laws) for c in cited)
+
+    def textbook_articles() -> list[Article]:
+        assert textbook is not None
+        windows = textbook.search(question, k=DEPTH * 3)
+        return _dedup(a for w in windows for a in window_articles(w.source, w.start, w.end))
+
+    run: dict[str, Callable[[], list[Article]]] = {
+        "bm25": lambda: of_positions(bm25_ranking(engine, question, DEPTH * 3)),
+        "dense": lambda: of_positions(dense_ranking(engine, question, DEPTH * 3)),
+        "hybrid": hybrid,
+        "full": full,
+        "textbook": textbook_articles,
     }
+    return {s: run[s]() for s in systems}
 
 
 def scores(ranked: Sequence[list[Article]], gold: Sequence[frozenset[Article]]) -> dict[str, float]:
@@ -145,15 +157,20 @@ def run(
     *,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    systems: Sequence[str] = SYSTEMS,
 ) -> dict[str, object]:
-    """Index the laws in ``work`` and score every system on the questions."""
+    """Index the laws in ``work`` and score the systems (all by default) on the questions."""
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown or not systems:
+        raise ValueError(f"systems must be some of {', '.join(SYSTEMS)}. Currently: {systems}.")
+    systems = [s for s in SYSTEMS if s in systems]
     corpus_dir = work / "corpus"
     laws = write_laws(read_jsonl(articles_path), corpus_dir)
     settings = for_corpus(settings or Settings(), corpus_dir)
     settings = settings.model_copy(update={"index_dir": work / "index"})
     engine = open_engine(settings)
     corpus = load_corpus(corpus_dir)
-    textbook = TextbookPipeline.build(corpus, engine.embedder)
+    textbook = TextbookPipeline.build(corpus, engine.embedder) if "textbook" in systems else None
     spans: dict[str, list[tuple[int, Article]]] = {}
     for parsed in corpus.documents:
         law = laws.get(parsed.document.source)
@@ -164,9 +181,11 @@ def run(
     for rows in spans.values():
         rows.sort()
     questions = read_questions(questions_path, limit)
-    ranked: dict[str, list[list[Article]]] = {s: [] for s in SYSTEMS}
+    ranked: dict[str, list[list[Article]]] = {s: [] for s in systems}
     for i, q in enumerate(questions, start=1):
-        for system, arts in rank_articles(engine, textbook, spans, laws, q.question).items():
+        for system, arts in rank_articles(
+            engine, textbook, spans, laws, q.question, systems
+        ).items():
             ranked[system].append(arts)
         if progress:
             progress(i, len(questions))
@@ -176,7 +195,7 @@ def run(
         "n_articles": sum(len(v) for v in spans.values()),
         "n_chunks": len(engine.index.chunks),
         "model": engine.index.manifest.model_id,
-        "systems": {s: scores(ranked[s], gold) for s in SYSTEMS},
+        "systems": {s: scores(ranked[s], gold) for s in systems},
     }
 
 

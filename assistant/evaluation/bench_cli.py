@@ -33,6 +33,12 @@ def alqac_command(
         Path | None, typer.Option("--work", help="Thư mục làm việc (kho, chỉ mục).")
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Ghi báo cáo Markdown.")] = None,
+    systems: Annotated[
+        str,
+        typer.Option(
+            "--systems", help="Các hệ thống cần đo, cách nhau bằng dấu phẩy (mặc định: tất cả)."
+        ),
+    ] = ",".join(alqac.SYSTEMS),
 ) -> None:
     """ALQAC: R@1/5/10 và MRR theo điều luật cho BM25, dense, hybrid, hệ thống đầy đủ và pipeline sách giáo khoa."""
     console = Console(stderr=True)
@@ -49,6 +55,7 @@ def alqac_command(
                 questions,
                 folder,
                 limit=limit,
+                systems=[s.strip() for s in systems.split(",") if s.strip()],
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except (AssistantError, OSError, ValueError, KeyError) as exc:
