@@ -82,3 +82,13 @@ def test_each_part_shows_its_features_in_json(engine: Engine) -> None:
     assert [p["asked"] for p in parts] == ["signer", "date"]
     assert all(p["answered"] for p in parts)
     assert set(parts[0]["features"]) >= {"coverage", "place_ok", "asked_present"}
+
+
+def test_figures_are_compared_by_value() -> None:
+    from assistant.answering.premise import echo, missing_figures
+
+    assert missing_figures("phạt 1 tỷ đồng?", ["mức phạt 1.000.000.000 đồng"]) == []
+    assert missing_figures("đạt 2.5% dân số?", ["đạt 2,5% dân số"]) == []
+    assert missing_figures("phạt 1 tỷ đồng?", ["mức phạt 500 triệu đồng"]) == ["1 tỷ đồng"]
+    assert missing_figures("năm 2025 có bao nhiêu?", ["không có"]) == []  # a year is no figure
+    assert echo("Sở Y t\u0435") == "" and echo("x" * 200).endswith("…")

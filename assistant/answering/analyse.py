@@ -32,6 +32,8 @@ Asked = Literal[
     "signer",
     "issuer",
     "date",
+    "effective",
+    "replaces",
     "implements",
     "number",
     "document_list",
@@ -44,7 +46,7 @@ Asked = Literal[
 ]
 # Asked about a document itself: answered from its header, signature or opening.
 METADATA: frozenset[str] = frozenset(
-    {"copy_stamp", "signer", "issuer", "date", "implements", "number"}
+    {"copy_stamp", "signer", "issuer", "date", "effective", "replaces", "implements", "number"}
 )
 
 
@@ -81,11 +83,15 @@ CUES: tuple[Cue, ...] = (
     _cue("copy_stamp", r"\bsao luc\b"),
     _cue("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
     _cue("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
+    _cue("effective", r"\bco hieu luc\b|\bhieu luc (?:thi hanh|tu|ke tu)\b"),
     _cue("deadline", r"\b(?:truoc ngay|han chot|thoi han)\b"),
     _cue("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
+    _cue("replaces", r"\b(?:thay the|bai bo|sua doi(?:,? bo sung)?)\s+(?:\w+\s+){0,3}?(?:nao|gi)\b"),
     _cue("implements", r"\b(?:(?:thuc hien|trien khai|can cu(?:\s+vao)?|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)(?:\s+cap tren)?\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
     _cue("number", r"\bso hieu\b"),
     _cue("document_list", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
+    # "… đạt 1 tỷ đồng phải không?": a statement to check against the text, not a figure asked for.
+    _cue("content", r"\b(?:phai khong|dung khong|co dung la|co phai la)\b"),
     _cue("figure", r"\b(?:bao nhieu|ty le|chi tieu|muc tieu|so luong|phan tram|may)\b|%"),
     _cue("deadline", r"\b(?:khi nao|bao gio|dinh ky|bao lau|hang nam|hang quy|moi nam)\b"),
     _cue("when", r"\b(?:ngay nao|nam nao|thang nao)\b"),

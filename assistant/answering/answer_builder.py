@@ -24,6 +24,7 @@ class AnswerBuilder:
         self.statements: list[Statement] = []
         self.citations: list[Citation] = []
         self.abstained = False
+        self.settled = False  # the part's premise is not in the documents: no later rescue
         self._parts_abstained: list[bool] = []
 
     def start_part(self) -> None:
@@ -32,6 +33,7 @@ class AnswerBuilder:
         if self.statements or self._parts_abstained:
             self._parts_abstained.append(self.abstained)
         self.abstained = False
+        self.settled = False
 
     def mark(self) -> tuple[int, int]:
         return len(self.statements), len(self.citations)
@@ -127,6 +129,12 @@ class AnswerBuilder:
     def abstain(self, text: str) -> None:
         self.abstained = True
         self.note(text)
+
+    def refuse(self, text: str) -> None:
+        """The question rests on something the documents do not say: abstain for good (the
+        abstention model may not state a nearby clause as the answer instead)."""
+        self.abstain(text)
+        self.settled = True
 
     def build(self) -> Answer:
         return Answer(

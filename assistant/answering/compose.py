@@ -21,16 +21,29 @@ from assistant.answering.analyse import (
     assignee_head,
     place_name,
 )
-from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
+from assistant.answering.answer_builder import (
+    CANNOT_ANSWER,
+    RELATED_NOTE,
+    AnswerBuilder,
+    display_quote,
+)
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.compose_metadata import MetadataAnswers
-from assistant.answering.responsibility import Assignment, ResponsibilityIndex
+from assistant.answering.premise import missing_figures, quoted, unsupported_rest
+from assistant.answering.responsibility import (
+    Assignment,
+    ResponsibilityIndex,
+    display_body,
+    user_words,
+)
 from assistant.documents.facts import (
     is_deadline,
     is_figure,
 )
-from assistant.documents.textnorm import fold, folded_key, strip_markup
+from assistant.documents.relations import Relation
+from assistant.documents.textnorm import folded_key, strip_markup
+from assistant.search.bodies import bare_head
 from assistant.search.lexical import with_synonyms
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
 from assistant.types import Answer, AnswerPart, Chunk, Document, issuer_locality
@@ -72,6 +85,7 @@ class Composer:
         abstention: AbstentionModel | None = None,
         *,
         collect_features: bool = False,
+        relations: Sequence[Relation] = (),
     ) -> None:
         self.searcher = searcher
         self.collect_features = collect_features  # every feature of every part (to fit)
@@ -80,7 +94,7 @@ class Composer:
         self.documents = {d.doc_id: d for d in searcher.index.documents}
         self.chunks = {c.id: c for c in searcher.index.chunks}
         self._positions = {c.id: i for i, c in enumerate(searcher.index.chunks)}
-        self.metadata = MetadataAnswers(self.documents, self._chunk_at)
+        self.metadata = MetadataAnswers(self.documents, self._chunk_at, relations, self.chunks)
 
     # -- entry ---------------------------------------------------------------------------
     def compose(
@@ -138,6 +152,16 @@ class Composer:
             # A place no document is from, and the evidence does not name: another place's text.
             b.demote(start[0], f"Các văn bản trong kho không nêu thông tin này cho {missing}.")
             return PartDecision(part, {}, None, False)
+        figures = missing_figures(part.text, (*evidence.quotes, *evidence.clauses))
+        if figures and evidence.found:
+            # "… quy định phạt 1 tỷ đồng ở khoản nào?": a figure the clauses found do not state.
+            b.demote(
+                start[0],
+                f"Các văn bản trong kho không nêu {quoted(figures[0], 'con số được hỏi')}"
+                " ở nội dung được hỏi.",
+            )
+        if figures or b.settled:
+            return PartDecision(part, {}, None, False)
         model = self.abstention
         decides = model is not None and (model.keep if evidence.found else model.rescue)
         if decides or self.collect_features:
@@ -192,14 +216,23 @@ class Composer:
         """Evidence for one part of the question, or a statement that there is none."""
         bodies = part.constraints.bodies
         if part.asked in METADATA:
+            mark = b.mark()
             self.metadata.answer(b, part.asked, docs, part.text)
+            if part.asked == "effective" and b.abstained:
+                b.rewind(mark)
+                if docs:  # the document asked about does not say when it takes effect
+                    b.refuse(CANNOT_ANSWER)
+                else:
+                    # A document held only as articles of a compilation (pháp điển) says when
+                    # it takes effect in one of them: found by search like any clause.
+                    self._general(b, part.text, bodies, docs, filters, part.many)
         elif part.asked == "assignees":
             self._assignees(b, part, docs, filters)
         elif part.asked == "document_list":
             self.metadata.list_documents(b, part.text)
         elif part.asked == "duty" and bodies:
             mark = b.mark()
-            if not self._responsibility(b, part.text, bodies, docs, filters, part.explicit):
+            if not self._responsibility(b, part, docs, filters):
                 b.rewind(mark)
                 self._general(b, part.text, bodies, docs, filters, part.many)
         elif part.asked in ("figure", "deadline"):
@@ -209,23 +242,23 @@ class Composer:
 
     # -- responsibility ------------------------------------------------------------------
     def _responsibility(
-        self,
-        b: AnswerBuilder,
-        question: str,
-        bodies: Sequence[str],
-        docs: set[str],
-        filters: SearchFilters | None,
-        explicit: bool = True,
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
     ) -> bool:
         """List the clauses assigning work to the bodies; False when there are none and the
         question did not ask for duties (the caller then answers it as a general question)."""
+        question, bodies = part.text, part.constraints.bodies
         found: list[Assignment] = []
         chunks: list[Chunk] = []
+        names: list[str] = []  # the leading words of each body that found it
+        rest: list[str] = []  # the words asked beyond them that the clauses found do not hold
+        places = (*part.constraints.places, *part.constraints.other_places)
         for body in bodies:
             # "Hội Chữ thập đỏ quận Kiến An" is written "Hội Chữ thập đỏ các cấp" in the công văn
             # of Kiến An: drop trailing words until the name matches in the documents asked about.
             words = body.split()
             for n in range(len(words), 1, -1):
+                if bare_head(" ".join(words[:n])):
+                    break  # "Hội đồng" of "Hội đồng quản trị" is no body's name
                 matches = [
                     a
                     for a in self.responsibilities.lookup(" ".join(words[:n]))
@@ -239,11 +272,16 @@ class Composer:
                 if matches:
                     found.extend(matches)
                     chunks.extend(self.chunks[a.chunk_id] for a in matches)
+                    names.append(" ".join(words[:n]))
+                    clauses = [_searchable_chunk(self.chunks[a.chunk_id]) for a in matches]
+                    missing = unsupported_rest(body, [a.key for a in matches], clauses, places)
+                    if missing:
+                        rest.append(" ".join(words[words.index(missing[0]) :]))
                     break
         chunks = sorted(
             {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
         )
-        if not explicit:
+        if not part.explicit:
             # Inferred from a named body: only a bare question about the body ("Hội Chữ thập đỏ
             # thành phố thì sao?") is about its duties; "Số điện thoại của …", "Ai là Chủ tịch …"
             # ask something else.
@@ -251,11 +289,22 @@ class Composer:
             other = [t for t in self._topic_terms(question) if t not in body_words]
             if (
                 not chunks
+                or rest
                 or len(other) >= 2
                 or re.search(r"\b(?:ai la|la ai)\b", folded_key(question))
             ):
                 return False
-        name = _display_body(found, bodies, question, self.searcher.index.documents)
+        documents = self.searcher.index.documents
+        name = display_body(found, names or bodies, question, documents)
+        if rest:
+            # "Sở Y tế nộp 1 tỷ đồng": the body has duties, the rest of what was asked is not
+            # in them; its duties are offered, not stated as the answer.
+            asked = quoted(user_words(question, rest[0]) or rest[0], "nội dung được hỏi")
+            b.refuse(
+                f"Các văn bản trong kho không nói đến {asked} khi giao nhiệm vụ cho {found[0].body}."
+            )
+            self._related_clauses(b, chunks[:RELATED])
+            return True
         # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
         subject_at: dict[str, int] = {}
         for a in found:
@@ -266,7 +315,8 @@ class Composer:
                     subject_at.setdefault(chunk.id, pos)
         if not chunks:
             where = f" trong {self._doc_names(docs)}" if docs else ""
-            b.abstain(f"Các văn bản{where} không giao nhiệm vụ cho {name}.")
+            shown = name if found else quoted(name, "cơ quan được hỏi")
+            b.refuse(f"Các văn bản{where} không giao nhiệm vụ cho {shown}.")
             self._related(b, question, docs, filters)
             return True
         by_doc: dict[str, list[Chunk]] = {}
@@ -294,8 +344,8 @@ class Composer:
             if d.doc_id not in by_doc and d.doc_type != "Tin bài" and (not docs or d.doc_id in docs)
         ]
         if silent and not (filters and filters.doc_ids):
-            names = ", ".join(d.short_name for d in silent)
-            b.note(f"{names} không giao nhiệm vụ riêng cho {name}.")
+            silent_names = ", ".join(d.short_name for d in silent)
+            b.note(f"{silent_names} không giao nhiệm vụ riêng cho {name}.")
         return True
 
     # -- which bodies a document gives work to -------------------------------------------
@@ -465,6 +515,18 @@ class Composer:
                 span,
             )
 
+    def _related_clauses(self, b: AnswerBuilder, chunks: Sequence[Chunk]) -> None:
+        """Clauses offered as "có thể liên quan", each with its document's short name."""
+        if chunks:
+            b.note(RELATED_NOTE)
+        for chunk in chunks:
+            document = self.documents[chunk.doc_id]
+            span = quote_span(document, chunk, max_chars=240)
+            quote = display_quote(document.text[span[0] : span[1]])
+            b.related(
+                f"- {chunk.clause_label} {document.short_name}: “{quote}”", document, chunk, span
+            )
+
     def _search(
         self, question: str, docs: set[str], filters: SearchFilters | None, k: int
     ) -> list[SearchHit]:
@@ -510,7 +572,11 @@ def _enough(shared: float, terms: Sequence[str]) -> bool:
 
 
 def _searchable(hit: SearchHit) -> str:
-    return hit.chunk.clean_text + " " + " ".join(hit.chunk.breadcrumb)
+    return _searchable_chunk(hit.chunk)
+
+
+def _searchable_chunk(chunk: Chunk) -> str:
+    return chunk.clean_text + " " + " ".join(chunk.breadcrumb)
 
 
 def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None = None) -> bool:
@@ -535,38 +601,6 @@ def _places_missing(part: Part, evidence: Evidence) -> str:
         p for p in part.constraints.other_places if not re.search(rf"\b{re.escape(p)}\b", text)
     ]
     return ", ".join(place_name(p) for p in missing)
-
-
-def _display_body(
-    found: Sequence[Assignment],
-    bodies: Sequence[str],
-    question: str,
-    documents: Sequence[Document] = (),
-) -> str:
-    """The body's name as the documents write it; the user's words only when they have
-    their diacritics ("so tai chinh" is shown "Sở Tài chính")."""
-    for a in found:
-        if a.key in bodies:
-            return a.body
-    words = question.split()
-    key = bodies[0].split()
-    for i in range(len(words)):
-        phrase = " ".join(words[i : i + len(key)])
-        if folded_key(phrase) == " ".join(key) and folded_key(phrase) != phrase.lower():
-            return phrase
-    if found:
-        return found[0].body
-    return as_written(bodies[0], documents) or bodies[0]
-
-
-def as_written(name_key: str, documents: Sequence[Document]) -> str | None:
-    """Where the documents write a folded name ("so xay dung"), their own spelling."""
-    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, name_key.split())) + r"\b")
-    for d in documents:
-        m = pattern.search(fold(d.text))  # fold keeps one character per character of NFC text
-        if m:
-            return " ".join(d.text[m.start() : m.end()].split())
-    return None
 
 
 def _places(d: Document) -> set[str]:

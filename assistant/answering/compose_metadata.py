@@ -5,17 +5,21 @@ from the header, signature block or clause that states it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder
 from assistant.documents.facts import (
     copy_stamp_span,
+    effective_span,
+    find_number,
     implements_span,
     issuer_spans,
     number_line_span,
     place_date_span,
+    sentence_around,
     signature_span,
 )
+from assistant.documents.relations import Relation
 from assistant.documents.textnorm import folded_key
 from assistant.search.lexical import concepts
 from assistant.types import LAST_DATE, Chunk, Document, format_vn_date
@@ -25,10 +29,16 @@ class MetadataAnswers:
     """Metadata and list answers over the corpus's documents."""
 
     def __init__(
-        self, documents: Mapping[str, Document], chunk_at: Callable[[Document, int], Chunk | None]
+        self,
+        documents: Mapping[str, Document],
+        chunk_at: Callable[[Document, int], Chunk | None],
+        relations: Sequence[Relation] = (),
+        chunks: Mapping[str, Chunk] | None = None,
     ) -> None:
         self.documents = documents
         self._chunk_at = chunk_at
+        self.relations = relations
+        self.chunks = chunks or {}
 
     def answer(self, b: AnswerBuilder, field: str, docs: set[str], question: str = "") -> None:
         held = {c for d in self.documents.values() for c in concepts(d.doc_number or "")}
@@ -71,6 +81,10 @@ class MetadataAnswers:
                 )
         elif field == "issuer" and d.issuer:
             self._issuer(b, d)
+        elif field == "effective":
+            self._effective(b, d)
+        elif field == "replaces":
+            self._replaces(b, d)
         elif field == "implements" and d.implements:
             refs = {r.number: r for r in d.references}
             described = [refs[n].citation_name if n in refs else n for n in d.implements]
@@ -121,6 +135,27 @@ class MetadataAnswers:
                 return
         if anywhere is not None:
             b.fact_text(statement, d, "phần đầu văn bản", *anywhere)
+
+    def _effective(self, b: AnswerBuilder, d: Document) -> None:
+        """The clause in which the document says when it takes effect ("khoản 1 Điều 69")."""
+        span = effective_span(d)
+        chunk = self._chunk_at(d, span[0]) if span else None
+        if span is None or chunk is None or not (chunk.start <= span[0] and span[1] <= chunk.end):
+            return
+        when = f" từ ngày {format_vn_date(d.effective_date)}" if d.effective_date else ""
+        b.fact(f"{d.short_name} có hiệu lực thi hành{when}.", d, chunk, span)
+
+    def _replaces(self, b: AnswerBuilder, d: Document) -> None:
+        """The clauses in which the document replaces, repeals or amends another."""
+        for r in self.relations:
+            chunk = self.chunks.get(r.chunk_id)
+            if r.newer_doc_id != d.doc_id or chunk is None:
+                continue
+            start, end = sentence_around(d.text, find_number(d.text, r.older, chunk.start))
+            if chunk.start <= start and 0 <= end <= chunk.end:
+                b.fact(
+                    f"{d.short_name} {r.kind} {r.older_type} số {r.older}.", d, chunk, (start, end)
+                )
 
     def list_documents(self, b: AnswerBuilder, question: str) -> None:
         folded = folded_key(question)

@@ -128,7 +128,12 @@ def open_engine(
     )
     searcher = HybridSearcher(index, embedder)
     # The responsibility index is derived from the chunks, so it is rebuilt with every load.
-    composer = Composer(searcher, ResponsibilityIndex(index.chunks), AbstentionModel.load())
     relations = find_relations(index.documents, index.chunks)
+    composer = Composer(
+        searcher,
+        ResponsibilityIndex(index.chunks),
+        AbstentionModel.load(),
+        relations=relations,
+    )
     differing = versions(index.documents)
     return Engine(settings, embedder, index, searcher, composer, skipped, relations, differing)

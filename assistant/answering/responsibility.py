@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.documents.textnorm import folded_key
+from assistant.documents.textnorm import fold, folded_key
 from assistant.search.bodies import body_key
-from assistant.types import Chunk
+from assistant.types import Chunk, Document
 
 # Words that open a body's name (accented, matched on canonical lower-case text).
 _HEAD = (
@@ -152,3 +152,43 @@ class ResponsibilityIndex:
             )
         ]
         return sorted((first[k] for k in keys), key=lambda a: order[a.chunk_id])
+
+
+def user_words(question: str, key: str) -> str | None:
+    """The question's own words whose folded key is ``key`` ("Sở Y tế nộp 1 tỷ đồng")."""
+    words = question.split()
+    size = len(key.split())
+    for i in range(len(words)):
+        phrase = " ".join(words[i : i + size]).strip(" ,.;:?!")
+        if folded_key(phrase) == key:
+            return phrase
+    return None
+
+
+def display_body(
+    found: Sequence[Assignment],
+    keys: Sequence[str],
+    question: str,
+    documents: Sequence[Document] = (),
+) -> str:
+    """The body's name as the documents write it; the user's words only when they have
+    their diacritics ("so tai chinh" is shown "Sở Tài chính")."""
+    for a in found:
+        if a.key in keys:
+            return a.body
+    phrase = user_words(question, keys[0])
+    if phrase and folded_key(phrase) != phrase.lower():
+        return phrase
+    if found:
+        return found[0].body
+    return as_written(keys[0], documents) or keys[0]
+
+
+def as_written(name_key: str, documents: Sequence[Document]) -> str | None:
+    """Where the documents write a folded name ("so xay dung"), their own spelling."""
+    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, name_key.split())) + r"\b")
+    for d in documents:
+        m = pattern.search(fold(d.text))  # fold keeps one character per character of NFC text
+        if m:
+            return " ".join(d.text[m.start() : m.end()].split())
+    return None

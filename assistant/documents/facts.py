@@ -125,6 +125,39 @@ def implements_span(d: Document) -> tuple[int, int] | None:
 Span = tuple[int, int]
 
 
+def _loose(phrase: str) -> str:
+    """A pattern for ``phrase`` that tolerates a PDF's split syllables ("hiệ u lự c")."""
+    return r"\s+".join(r"\s*".join(map(re.escape, word)) for word in phrase.split())
+
+
+# "Nghị định này có hiệu lực thi hành kể từ ngày …", "… và có hiệu lực thi hành kể từ ngày ký".
+_EFFECTIVE_CLAUSE_RE = re.compile(
+    rf"{_loose('có hiệu lực')}(?:\s+{_loose('thi hành')})?\s+(?:{_loose('kể')}\s+)?{_loose('từ ngày')}",
+    re.IGNORECASE,
+)
+
+
+_UNIT_MARKER_RE = re.compile(r"(?:\*\*)?(?:Điều\s+\d+[a-zđ]?\.|\d{1,2}\.|[a-zđ]\))(?:\*\*)?\s+")
+
+
+def effective_span(d: Document) -> Span | None:
+    """The sentence of the body in which the document says when it takes effect."""
+    text = d.text
+    for m in _EFFECTIVE_CLAUSE_RE.finditer(text, d.body_start):
+        # The sentence, across a PDF's or a web page's hard line breaks, not past a paragraph.
+        start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
+        ends = [i for i in (text.find(". ", m.end()), text.find(".\n", m.end())) if i >= 0]
+        end = min([*ends, len(text) - 1]) + 1
+        paragraph = text.find("\n\n", m.end())
+        end = min(end, paragraph) if paragraph >= 0 else end
+        marker = _UNIT_MARKER_RE.match(text, start)  # "1.", "**Điều 20.**": not the sentence
+        start = marker.end() if marker and marker.end() < m.start() else start
+        # The document's own ("Nghị định này", "Quy định này … và"), not another's it names.
+        if re.search(r"\bn\s*à\s*y\b", text[start : m.start()]):
+            return start, end
+    return None
+
+
 def issuer_spans(d: Document) -> tuple[Span | None, Span | None]:
     """The body sentence that names the issuer ("UBND thành phố Hà Nội ban hành Kế hoạch …"),
     and the issuer's name wherever it first appears, for when no clause holds that sentence."""

@@ -58,6 +58,7 @@ def _alternation(words: tuple[str, ...] | list[str]) -> re.Pattern[str]:
 
 
 _HEAD_RE = _alternation(_HEADS)
+_HEAD_KEYS = frozenset(folded_key(h) for h in _HEADS)
 _STOP_RE = _alternation(_STOP)
 _FOLDED_HEAD_RE = _alternation([folded_key(h) for h in _HEADS])
 _FOLDED_STOP_RE = _alternation(
@@ -92,6 +93,12 @@ def expand(text: str) -> str:
     pattern, _ = _expansions()
     out = pattern.sub(_long_form, canonical_tones(text))
     return " ".join(re.sub(r"[^\w\s/-]", " ", out.lower()).split())
+
+
+def bare_head(key: str) -> bool:
+    """A key that is only a head word ("hoi dong", "uy ban", "ban can su"): it names a kind of
+    body, not a body; "Hội đồng" of "Hội đồng quản trị" must not find "Hội đồng nhân dân"."""
+    return key in _HEAD_KEYS
 
 
 def body_key(text: str) -> str:

@@ -1,0 +1,62 @@
+"""Answers on real documents of other kinds (../shared/documents/dev: a Luật, Nghị định,
+Thông tư, Chỉ thị, Nghị quyết, a Party Quy định, a pháp điển page), behind the hashing fake
+embedder: the structure and the metadata decide these answers, not the model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering.answer import answer
+from assistant.answering.engine import Engine, open_engine
+from assistant.settings import Settings
+from tests.conftest import ROOT
+from tests.shared_data import shared
+
+
+@pytest.fixture(scope="module")
+def real_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    settings = Settings(
+        corpus_dir=shared("documents", "dev"),
+        index_dir=tmp_path_factory.mktemp("real") / "index",
+        models_dir=ROOT / "models",
+        embedding_model="hashing",
+    )
+    return open_engine(settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "date"),
+    [
+        (
+            "Nghị định 282/2025/NĐ-CP có hiệu lực thi hành từ ngày nào?",
+            "khoản 1 Điều 69",
+            "15 tháng 12 năm 2025",
+        ),
+        (
+            "Nghị định 302/2025/NĐ-CP về Quỹ nhà ở quốc gia có hiệu lực từ ngày nào?",
+            "khoản 1 Điều 27",
+            "19 tháng 11 năm 2025",
+        ),
+        (
+            "Nghị định 93/2019/NĐ-CP về quỹ xã hội, quỹ từ thiện có hiệu lực từ ngày nào?",
+            "Nghị định số 93/2019/NĐ-CP",  # its Điều 49, or the compilation's note on an article
+            "15 tháng 01 năm 2020|15/01/2020",
+        ),
+    ],
+)
+def test_the_effective_date_is_cited_from_the_clause_that_states_it(
+    real_engine: Engine, question: str, label: str, date: str
+) -> None:
+    a = answer(question, engine=real_engine, llm=False)
+    assert not a.abstained, a.text
+    assert a.citations and label in a.citations[0].label, a.text
+    assert re.search(date, a.citations[0].quote), a.text
+
+
+def test_what_a_decree_replaces_is_cited_from_its_clause(real_engine: Engine) -> None:
+    a = answer("Nghị định 282/2025/NĐ-CP thay thế nghị định nào?", engine=real_engine, llm=False)
+    assert not a.abstained, a.text
+    assert "144/2021/NĐ-CP" in a.text
+    assert a.citations and "khoản 4 Điều 69" in a.citations[0].label, a.text
