@@ -193,6 +193,18 @@ def test_answers_beside_two_versions_quote_each_version_as_written(
             assert texts[c.source][c.start : c.end] == c.quote
 
 
+def test_skipped_files_are_told_again_by_an_app_that_loads_the_index(
+    faulty_dir: Path, faulty_engine: Engine
+) -> None:
+    """The app opened after the build (no rebuild) still names the copy and the link."""
+    loaded = _engine(faulty_dir)
+    assert loaded.index.manifest.built_at == faulty_engine.index.manifest.built_at  # not rebuilt
+    assert faulty_engine.skipped
+    assert dict((s.source, s.reason) for s in loaded.skipped) == dict(
+        (s.source, s.reason) for s in faulty_engine.skipped
+    )
+
+
 def test_broken_files_are_skipped_with_a_reason(faulty_corpus: Corpus) -> None:
     reasons = _reasons(faulty_corpus)
     expected = {

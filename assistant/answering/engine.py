@@ -63,7 +63,8 @@ def ensure_index(
         expected.pop("corpus_fingerprint")
     if not (rebuild or force):
         try:
-            return load_index(path, expected), ()
+            index = load_index(path, expected)
+            return index, tuple(SkippedFile(*item) for item in index.manifest.skipped.items())
         except IndexMismatchError as exc:
             if shared_reader:
                 raise

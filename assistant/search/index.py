@@ -288,6 +288,7 @@ def _build(
         build_seconds=round(time.perf_counter() - started, 3),
         reused_vectors=len(chunks) - len(todo),
         source_hashes={d.source: text_hash(d.text) for d in documents},
+        skipped={s.source: s.reason for s in corpus.skipped},
     )
     store.write(manifest, documents, records)
     return LoadedIndex.of(store)

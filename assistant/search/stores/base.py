@@ -42,6 +42,10 @@ class Manifest:
     # the field existed reads as "" and so never matches: its terms come from another
     # tokenizer, and queries tokenised today would miss them.
     tokenizer: str = ""
+    # The corpus files the build skipped (file name → reason), so that an app opening the
+    # index later still tells the user which files were left out and why (a copy, a link
+    # out of the corpus folder, a broken file), not only the process that built it.
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def mismatch(self, expected: Mapping[str, Any]) -> list[str]:
         """Human-readable differences from what the current settings and corpus expect."""
