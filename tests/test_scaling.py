@@ -18,7 +18,7 @@ from assistant.documents.textnorm import canonical_tones, folded_key
 from assistant.evaluation.gold import load_gold
 from assistant.search.bodies import BodyIndex, bodies_in_question, body_key, expand, match_strength
 from assistant.search.lexical import ABBREVIATIONS, abbreviation_re
-from assistant.search.retrieval import PhraseIndex, _fuse
+from assistant.search.retrieval import PhraseIndex
 from assistant.types import Chunk
 from tests.conftest import CORPUS_DIR, ROOT
 
@@ -128,19 +128,3 @@ def test_canonical_tones_touches_only_the_syllables_it_must() -> None:
     texts += [p.read_text(encoding="utf-8") for p in sorted(Path(CORPUS_DIR).iterdir())]
     for text in texts:
         assert canonical_tones(text) == _canonical_every_word(text)
-
-
-def test_fusion_breaks_ties_by_first_contribution() -> None:
-    named = np.zeros(10, dtype=bool)
-    named[7] = True
-    scores, ranked = _fuse(
-        {3: 1, 5: 2},
-        {5: 1, 3: 2, 8: 3},
-        (np.array([1, 8]), np.array([0.5, 0.5])),
-        (np.array([2]), np.array([1 / 61])),
-        named,
-    )
-    assert ranked.tolist() == [8, 1, 3, 5, 2]  # 3 and 5 tie; 3 was scored first
-    assert scores[3] == 1 / 61 + 1 / 62
-    assert scores[2] == 1 / 61  # phrase only; 7 is in a named document but unscored
-    assert scores[7] == 0.0

@@ -1,12 +1,10 @@
-"""Hybrid search: dense + lexical (BM25) by reciprocal-rank fusion, then structure.
+"""Hybrid search: dense + lexical (BM25) and the question's structure, fused by a fitted model.
 
-The store (embedded FAISS + bm25s, or PostgreSQL) answers each signal's top-k; fusion and
-the body, phrase and document boosts are computed here, the same for every store.
-
-Structure outweighs fusion where the question is explicit about it: a question that
-names a body ("Sở Y tế", "HĐND quận") ranks first the clauses headed by that body or
-making it the subject of a duty; one that names a document ("KH 17", "Kết luận 44",
-"công văn 1416") or a locality ("Kiến An") favours that document.
+The store (embedded FAISS + bm25s, or PostgreSQL) answers each signal's top-k; the body,
+phrase and document matches are computed here, the same for every store, and the learned
+fusion (``fusion.py``) scores every candidate from both sides' scores and ranks and from
+these matches: a question that names a body ("Sở Y tế", "HĐND quận"), a document ("KH 17",
+"Kết luận 44", "công văn 1416") or a locality ("Kiến An") favours the clauses that match.
 """
 
 from __future__ import annotations
@@ -24,16 +22,13 @@ from assistant.documents.textnorm import folded_key, nfc
 from assistant.search.bodies import BodyIndex, bodies_in_question
 from assistant.search.embedder import Embedder
 from assistant.search.filters import SearchFilters
+from assistant.search.fusion import FEATURES, FusionModel, candidate_features
 from assistant.search.index import LoadedIndex
 from assistant.search.lexical import concepts, tokenize, with_synonyms
 from assistant.types import Chunk, Document, issuer_locality
 
-__all__ = ["ClauseRetriever", "HybridSearcher", "SearchFilters", "SearchHit"]
+__all__ = ["Candidates", "ClauseRetriever", "HybridSearcher", "SearchFilters", "SearchHit"]
 
-RRF_K = 60
-BODY_WEIGHT = 3.0 / (RRF_K + 1)  # a clause headed by the named body outranks fusion alone
-DOCUMENT_WEIGHT = 1.0 / (RRF_K + 1)
-PHRASE_WEIGHT = 1.0 / (RRF_K + 1)
 MAX_QUERY_CHARS = 2000
 
 
@@ -101,42 +96,28 @@ class PhraseIndex:
         return out
 
 
-def _fuse(
-    dense: dict[int, int],
-    lexical: dict[int, int],
-    body: tuple[np.ndarray, np.ndarray],
-    phrase: tuple[np.ndarray, np.ndarray],
-    named: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scores of every clause and the positions of those scored, best first: reciprocal
-    ranks of dense and BM25, plus the body and phrase boosts, plus the document weight for
-    the clauses scored. Ties keep the order in which clauses were first scored (dense
-    rank, BM25 rank, position). Arrays, not dicts: a body may match 20,000 clauses."""
-    n = len(named)
-    scores = np.zeros(n)
-    first = np.full(n, -1, dtype=np.int64)  # order of first contribution; -1: none
-    step = 0
-    parts = [
-        (
-            np.fromiter(ranks, dtype=np.int64, count=len(ranks)),
-            1.0 / (RRF_K + np.fromiter(ranks.values(), dtype=np.float64, count=len(ranks))),
-        )
-        for ranks in (dense, lexical)
-    ]
-    for positions, added in (*parts, body, phrase):
-        fresh = positions[first[positions] < 0]
-        first[fresh] = np.arange(step, step + len(fresh))
-        step += len(fresh)
-        scores[positions] += added
-    scored = np.flatnonzero(first >= 0)
-    scores[scored[named[scored]]] += DOCUMENT_WEIGHT
-    return scores, scored[np.lexsort((first[scored], -scores[scored]))]
+@dataclass(frozen=True)
+class Candidates:
+    """One question's candidate clauses (positions in the index) and their fusion features,
+    in order of first contribution: dense rank, BM25 rank, body match, phrase match."""
+
+    positions: np.ndarray
+    features: np.ndarray  # rows: candidates; columns: fusion.FEATURES
+    dense: dict[int, tuple[int, float]]  # position → (rank, cosine)
+    lexical: dict[int, tuple[int, float]]  # position → (rank, BM25 score)
 
 
 class HybridSearcher:
     """Search one loaded index. Construct once; ``search`` is cheap and thread-safe."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, *, candidates: int = 50) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        *,
+        candidates: int = 50,
+        fusion: FusionModel | None = None,
+    ) -> None:
         if candidates <= 0:
             raise ValueError(
                 f"candidates must be greater than 0. Currently, candidates is {candidates}."
@@ -144,6 +125,7 @@ class HybridSearcher:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
+        self.fusion = fusion or FusionModel.load()
         docs = {d.doc_id: d for d in index.documents}
         positions = {d.doc_id: n for n, d in enumerate(index.documents)}
         self._chunk_docs = [docs[c.doc_id] for c in index.chunks]
@@ -159,27 +141,25 @@ class HybridSearcher:
         self.embedder.warm_up()
         tokenize("khởi động bộ tách từ")  # loads underthesea's model once
 
-    def search(
-        self, query: str, k: int = 5, filters: SearchFilters | None = None
-    ) -> list[SearchHit]:
+    def find_candidates(self, query: str, filters: SearchFilters | None = None) -> Candidates:
+        """Every clause either side or the question's structure brings up, with features."""
+        none = Candidates(np.empty(0, dtype=np.int64), np.empty((0, 0)), {}, {})
         query = nfc(query).strip()[:MAX_QUERY_CHARS]
-        if not query or k <= 0 or not self.index.chunks:
-            return []
+        if not query or not self.index.chunks:
+            return none
         allowed = (
             np.array([filters.allows(d) for d in self.index.documents])[self._chunk_doc_pos]
             if filters
             else np.ones(len(self.index.chunks), dtype=bool)
         )
         if not allowed.any():
-            return []
-        dense, similarity = self._dense_ranks(query, allowed, filters)
-        lexical = self._lexical_ranks(query, allowed, filters)
+            return none
+        dense = self._dense(query, allowed, filters)
+        lexical = self._lexical(query, allowed, filters)
         analysis = analyse_query(query, self.index.documents)
-        body = np.zeros(len(allowed))
-        body_positions = np.empty(0, dtype=np.int64)
+        body = (np.empty(0, dtype=np.int64), np.empty(0))
         if analysis.bodies:
-            body_positions, strengths = self._bodies.matches(analysis.bodies, allowed)
-            body[body_positions] = strengths
+            body = self._bodies.matches(analysis.bodies, allowed)
         phrase_positions = np.empty(0, dtype=np.int64)
         phrase = folded_key(re.sub(r"[^\w\s/%,.-]", " ", query)).strip(" .,")
         if 0 < len(phrase.split()) <= 6:
@@ -190,68 +170,71 @@ class HybridSearcher:
             self._chunk_doc_pos,
             [d for d, doc in enumerate(self.index.documents) if doc.doc_id in analysis.documents],
         )
-        scores, ranked = _fuse(
-            dense,
-            lexical,
-            (body_positions, BODY_WEIGHT * body[body_positions]),
-            (phrase_positions, np.full(len(phrase_positions), PHRASE_WEIGHT)),
-            named,
+        positions, features = candidate_features(
+            len(allowed), dense, lexical, body, phrase_positions, named
         )
+        return Candidates(positions, features, dense, lexical)
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        if k <= 0:
+            return []
+        found = self.find_candidates(query, filters)
+        if not len(found.positions):
+            return []
+        scores, order = self.fusion.rank(found.features)
+        body, named = FEATURES.index("body_match"), FEATURES.index("document_named")
         hits: list[SearchHit] = []
-        seen: set[str] = set()
-        for i in ranked.tolist():
-            chunk = self.index.chunks[i]
-            if chunk.id in seen:
-                continue
-            seen.add(chunk.id)
+        for row in order[:k].tolist():
+            i = int(found.positions[row])
+            x = found.features[row]
             reasons = []
-            if body[i]:
+            if x[body]:
                 reasons.append("nêu đúng cơ quan được hỏi")
-            if named[i]:
+            if x[named]:
                 reasons.append("thuộc văn bản được hỏi")
+            dense = found.dense.get(i)
+            lexical = found.lexical.get(i)
             hits.append(
                 SearchHit(
-                    chunk=chunk,
+                    chunk=self.index.chunks[i],
                     document=self._chunk_docs[i],
-                    score=float(scores[i]),
-                    dense_rank=dense.get(i),
-                    lexical_rank=lexical.get(i),
-                    body_match=float(body[i]),
-                    document_match=1.0 if named[i] else 0.0,
+                    score=float(scores[row]),
+                    dense_rank=dense[0] if dense else None,
+                    lexical_rank=lexical[0] if lexical else None,
+                    body_match=float(x[body]),
+                    document_match=float(x[named]),
                     reasons=tuple(reasons),
-                    similarity=similarity.get(i, 0.0),
+                    similarity=dense[1] if dense else 0.0,
                 )
             )
-            if len(hits) == k:
-                break
         return hits
 
-    def _dense_ranks(
+    def _dense(
         self, query: str, allowed: np.ndarray, filters: SearchFilters | None
-    ) -> tuple[dict[int, int], dict[int, float]]:
+    ) -> dict[int, tuple[int, float]]:
         vector = self.embedder.encode_query(query).astype(np.float32)
         want = min(len(self.index.chunks), self.candidates)
-        ranks: dict[int, int] = {}
-        similarity: dict[int, float] = {}
+        found: dict[int, tuple[int, float]] = {}
         for chunk_id, sim in self.index.store.dense(vector, want, filters):
             i = self._positions.get(chunk_id)
-            if i is not None and allowed[i]:
-                ranks[i] = len(ranks) + 1
-                similarity[i] = sim
-        return ranks, similarity
+            if i is not None and allowed[i] and i not in found:
+                found[i] = (len(found) + 1, float(sim))
+        return found
 
-    def _lexical_ranks(
+    def _lexical(
         self, query: str, allowed: np.ndarray, filters: SearchFilters | None
-    ) -> dict[int, int]:
+    ) -> dict[int, tuple[int, float]]:
         tokens = tokenize(with_synonyms(query))
         if not tokens:
             return {}
-        ranks: dict[int, int] = {}
-        for chunk_id, _ in self.index.store.lexical(tokens, self.candidates, filters):
+        found: dict[int, tuple[int, float]] = {}
+        for chunk_id, score in self.index.store.lexical(tokens, self.candidates, filters):
             i = self._positions.get(chunk_id)
-            if i is not None and allowed[i]:
-                ranks[i] = len(ranks) + 1
-        return ranks
+            if i is not None and allowed[i] and i not in found:
+                found[i] = (len(found) + 1, float(score))
+        return found
 
 
 class ClauseRetriever(BaseRetriever):
