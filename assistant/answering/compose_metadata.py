@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder
+from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.documents.facts import (
     copy_stamp_span,
     effective_span,
@@ -142,8 +142,9 @@ class MetadataAnswers:
         chunk = self._chunk_at(d, span[0]) if span else None
         if span is None or chunk is None or not (chunk.start <= span[0] and span[1] <= chunk.end):
             return
-        when = f" từ ngày {format_vn_date(d.effective_date)}" if d.effective_date else ""
-        b.fact(f"{d.short_name} có hiệu lực thi hành{when}.", d, chunk, span)
+        # The date only as the clause writes it (a restated "01/1/2019" is a claim of our own).
+        quote = display_quote(d.text[span[0] : span[1]])
+        b.fact(f"Hiệu lực thi hành của {d.short_name}: “{quote}”", d, chunk, span)
 
     def _replaces(self, b: AnswerBuilder, d: Document) -> None:
         """The clauses in which the document replaces, repeals or amends another."""

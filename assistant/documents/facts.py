@@ -15,6 +15,8 @@ from assistant.types import Document
 
 DEADLINE_RE = re.compile(
     r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
+    # a time limit of the legal kind: "chậm nhất 24 giờ", "trong thời hạn 15 ngày làm việc"
+    r"|chậm nhất|trong thời hạn|đến hết|trong vòng|thời hiệu|\b\d{1,3}\s+(?:ngày|giờ|tháng|năm)\b(?!\s*\d)"
 )
 _NUMBER_RE = re.compile(r"\d")
 # Dates and document numbers are not the figures a "bao nhiêu" question asks for.
