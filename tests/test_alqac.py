@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from assistant.evaluation import alqac
 from assistant.settings import Settings
 from tests.shared_data import shared
@@ -33,3 +35,10 @@ def test_alqac_smoke(tmp_path: Path) -> None:
         assert set(scores) == {"R@1", "R@5", "R@10", "MRR"}
     assert systems["bm25"]["R@10"] > 0.5
     assert "| bm25 |" in alqac.markdown(result, "assistant benchmark alqac …")
+    # --systems: only the systems named are run (the index is reused), an unknown one refused.
+    files = (tmp_path / "a.jsonl", tmp_path / "q.jsonl")
+    some = alqac.run(*files, tmp_path / "work", settings, systems=("hybrid", "bm25"))
+    assert list(some["systems"]) == ["bm25", "hybrid"]  # type: ignore[call-overload]
+    assert some["systems"] == {s: systems[s] for s in ("bm25", "hybrid")}
+    with pytest.raises(ValueError, match="systems"):
+        alqac.run(*files, tmp_path / "w2", settings, systems=("x",))
