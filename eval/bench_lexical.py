@@ -309,10 +309,13 @@ def _f(value: float | None) -> str:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return "../" + str(path.resolve().relative_to(ROOT.parent))
+    """The path as a report shows it: relative to the checkout where it can be (../shared
+    may be a link to elsewhere, as in CI), else as given."""
+    for base, prefix in ((ROOT, ""), (ROOT.parent, "../")):
+        for candidate in (path.absolute(), path.resolve()):
+            if candidate.is_relative_to(base):
+                return prefix + str(candidate.relative_to(base))
+    return str(path)
 
 
 TARGET_CHUNKS_PER_S = 500  # issue 17: the lexical build on one core

@@ -315,7 +315,10 @@ class Composer:
                     subject_at.setdefault(chunk.id, pos)
         if not chunks:
             where = f" trong {self._doc_names(docs)}" if docs else ""
-            shown = name if found else quoted(name, "cơ quan được hỏi")
+            # A body some document names ("Sở Y tế", filtered out here) is shown as written;
+            # only words no document names are the user's and are quoted.
+            known = found or any(self.responsibilities.lookup(body) for body in bodies)
+            shown = name if known else quoted(name, "cơ quan được hỏi")
             b.refuse(f"Các văn bản{where} không giao nhiệm vụ cho {shown}.")
             self._related(b, question, docs, filters)
             return True
