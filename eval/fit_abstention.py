@@ -95,6 +95,13 @@ def main() -> None:
     answered: dict[str, list[bool]] = defaultdict(list)
     baseline: dict[str, list[bool]] = defaultdict(list)
     models: dict[str, Logistic | None] = {}
+    # A part a rule refused before any model reads it (a place or a figure the evidence
+    # lacks, a body the documents do not name) has no features: it stays refused.
+    for row in rows:
+        if not row["features"]:
+            answered[row["id"]].append(False)
+            baseline[row["id"]].append(False)
+    rows = [r for r in rows if r["features"]]
     for name, found, features in (
         ("keep", 1.0, KEEP_FEATURES),
         ("rescue", 0.0, RESCUE_FEATURES),
