@@ -60,3 +60,13 @@ def test_what_a_decree_replaces_is_cited_from_its_clause(real_engine: Engine) ->
     assert not a.abstained, a.text
     assert "144/2021/NĐ-CP" in a.text
     assert a.citations and "khoản 4 Điều 69" in a.citations[0].label, a.text
+
+
+def test_a_date_wrapped_inside_a_web_pages_header_cell_is_quoted(real_engine: Engine) -> None:
+    a = answer(
+        "Nghị quyết 380/NQ-CP về khắc phục hậu quả thiên tai miền Trung được ban hành ngày nào?",
+        engine=real_engine,
+        llm=False,
+    )
+    assert not a.abstained, a.text
+    assert re.fullmatch(r"Hà Nội, ngày 25\s+tháng 11 năm 2025", a.citations[0].quote)

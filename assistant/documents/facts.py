@@ -77,14 +77,21 @@ def signature_span(d: Document) -> SignatureSpan | None:
 
 def place_date_span(d: Document) -> tuple[int, int] | None:
     """Span of "Hà Nội, ngày 05 tháng 6 năm 2023" inside its own header line and column."""
+    header = d.text[: d.body_start or len(d.text)]
     pos = 0
-    for line in d.text[: d.body_start or len(d.text)].split("\n"):
+    for line in header.split("\n"):
         for cell in re.finditer(r"[^\t|*]+", line):
             m = PLACE_DATE_RE.search(cell.group(0))
             if m:
                 start = pos + cell.start() + m.start()
                 return start, pos + cell.start() + m.end()
         pos += len(line) + 1
+    # A web page's cell wrapped inside the date ("Hà Nội, ngày 25\ntháng 11 năm 2025"): the
+    # same search with line breaks read as spaces (positions unchanged).
+    for cell in re.finditer(r"[^\t|*]+", header.replace("\n", " ")):
+        m = PLACE_DATE_RE.search(cell.group(0))
+        if m:
+            return cell.start() + m.start(), cell.start() + m.end()
     return None
 
 
