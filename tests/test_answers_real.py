@@ -70,3 +70,22 @@ def test_a_date_wrapped_inside_a_web_pages_header_cell_is_quoted(real_engine: En
     )
     assert not a.abstained, a.text
     assert re.fullmatch(r"Hà Nội, ngày 25\s+tháng 11 năm 2025", a.citations[0].quote)
+
+
+def test_a_ministry_heading_a_list_of_duties_is_found_and_not_taken_for_another(
+    real_engine: Engine,
+) -> None:
+    """ "b. Bộ Công Thương:" heads its duties; "Bộ Công" must never find Bộ Công an."""
+    a = answer(
+        "Bộ Công Thương có nhiệm vụ gì trong khắc phục hậu quả thiên tai theo Nghị quyết 380/NQ-CP?",
+        engine=real_engine,
+        llm=False,
+    )
+    assert not a.abstained, a.text
+    assert a.text.startswith("Bộ Công Thương được giao nhiệm vụ")
+    assert any("điểm b khoản 3 Mục II" in c.label for c in a.citations), a.text
+    b = answer(
+        "Bộ Nông nghiệp và Môi trường phải làm gì theo Nghị quyết 380/NQ-CP?", engine=real_engine
+    )
+    assert b.text.startswith("Bộ Nông nghiệp và Môi trường được giao nhiệm vụ"), b.text
+    assert any("khoản 3 Mục III" in c.label for c in b.citations), b.text

@@ -30,7 +30,7 @@ from assistant.answering.answer_builder import (
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.compose_metadata import MetadataAnswers
-from assistant.answering.premise import missing_figures, quoted, unsupported_rest
+from assistant.answering.premise import diverges, missing_figures, quoted, unsupported_rest
 from assistant.answering.responsibility import (
     Assignment,
     ResponsibilityIndex,
@@ -263,6 +263,7 @@ class Composer:
                     a
                     for a in self.responsibilities.lookup(" ".join(words[:n]))
                     if a.chunk_id in self.chunks
+                    and not diverges(words, n, a.key)
                     and (not docs or self.chunks[a.chunk_id].doc_id in docs)
                     and (
                         not filters

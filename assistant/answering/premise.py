@@ -112,6 +112,22 @@ def unsupported_rest(
     ]
 
 
+def diverges(asked: Sequence[str], n: int, found_key: str) -> bool:
+    """The name found by the first ``n`` words asked goes on with another word than the next
+    one asked ("Bộ Công an" for "Bộ Công Thương"): another body, unless either word only
+    narrows the name (a level, "các", a place word such as "quận")."""
+    if n >= len(asked):
+        return False
+    prefix = " ".join(asked[:n])
+    key = f" {found_key} "
+    at = key.find(f" {prefix} ")
+    after = key[at + len(prefix) + 2 :].split() if at >= 0 else []
+    nxt = asked[n]
+    return (
+        bool(after) and after[0] != nxt and after[0] not in _QUALIFIERS and nxt not in _QUALIFIERS
+    )
+
+
 def echo(words: str) -> str:
     """The user's words fit to show inside quotation marks: one script (Latin with Vietnamese
     letters), no control characters, at most ``MAX_ECHO`` characters; "" when they are not."""

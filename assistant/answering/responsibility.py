@@ -29,7 +29,8 @@ _HEAD = (
 _DUTY = (
     r"(?:chủ trì|phối hợp|chỉ đạo|lãnh đạo|tổ chức|tham mưu|hướng dẫn|tiếp tục|tăng cường|chủ động|"
     r"thực hiện|theo dõi|kiểm tra|giám sát|triển khai|tuyên truyền|quan tâm|bố trí|căn cứ|"
-    r"phát huy|tích cực|đẩy mạnh|có trách nhiệm|nghiêm túc|tổng hợp|báo cáo|cần|phải|tập trung)\b"
+    r"phát huy|tích cực|đẩy mạnh|có trách nhiệm|nghiêm túc|tổng hợp|báo cáo|cần|phải|tập trung|"
+    r"rà soát|đề xuất|khẩn trương|bảo đảm|đảm bảo)\b"
 )
 # "tổ chức" is a duty after a body ("… Quận ủy tổ chức quán triệt") but a noun after "các".
 _DUTY = _DUTY.replace("tổ chức|", "(?<!các )(?<!những )tổ chức|")
@@ -81,17 +82,20 @@ def assignments(chunk: Chunk) -> list[Assignment]:
             out.append(Assignment(name, key, chunk.id, role))
 
     for crumb in chunk.breadcrumb:
-        heading = re.sub(r"^\S+\.\s+", "", crumb)
+        heading = re.sub(r"^\S+[.)]\s+", "", crumb)
         # Only a heading-only line names its body; "2. Hội đồng nhân dân quận chủ động …." is body text.
+        # "b. Bộ Công Thương:" heads the duties listed under it; "… yêu cầu:" does not.
+        named = heading.removesuffix(":").strip()
         if (
-            len(heading) <= 160
-            and not re.search(r"[.;:!?…]$", heading)
-            and re.match(_HEAD, heading, re.IGNORECASE)
+            len(named) <= 160
+            and not re.search(r"[.;:!?…]$", named)
+            and re.match(_HEAD, named, re.IGNORECASE)
+            and (named == heading or not re.search(_END, named, re.IGNORECASE))
         ):
-            for name in split_bodies(heading):
+            for name in split_bodies(named):
                 add(name, "heading")
     text = " ".join(chunk.clean_text.split("\n"))
-    body_text = re.sub(r"^(?:[-–+•]\s*|\d{1,2}(?:\.\d{1,2})*\.\s+)", "", text)
+    body_text = re.sub(r"^(?:[-–+•]\s*|\d{1,2}(?:\.\d{1,2})*\.\s+|[a-zđ][.)]\s+)", "", text)
     for pattern, role in ((_SUBJECT_RE, "subject"), (_ASKED_RE, "asked")):
         for m in pattern.finditer(body_text):
             ends_as = m["end"].lower()
@@ -176,6 +180,8 @@ def display_body(
     for a in found:
         if a.key in keys:
             return a.body
+    if found and len({a.key for a in found}) == 1:
+        return found[0].body  # one body, under its full name ("Bộ Nông nghiệp và Môi trường")
     phrase = user_words(question, keys[0])
     if phrase and folded_key(phrase) != phrase.lower():
         return phrase
