@@ -363,13 +363,13 @@ def analyse(question: str, documents: Sequence[Document]) -> Analysis:
                 asked=each,
                 constraints=replace(whole, documents=frozenset({doc})),
             )
-            for doc in sorted(whole.documents, key=lambda d: _position(question, d, documents))
+            for doc in sorted(whole.documents, key=lambda d: named_position(question, d, documents))
         ]
     parts = [replace(p, many=bool(_MANY.search(folded_key(p.text)))) for p in parts]
     return Analysis(question, tuple(parts), comparison)
 
 
-def _position(question: str, doc_id: str, documents: Sequence[Document]) -> int:
+def named_position(question: str, doc_id: str, documents: Sequence[Document]) -> int:
     """Where the question names a document, to keep its order in the answer."""
     folded = folded_key(question)
     for d in documents:

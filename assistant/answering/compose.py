@@ -545,7 +545,8 @@ class Composer:
         return list(self.documents).index(doc_id)
 
     def _doc_names(self, docs: set[str]) -> str:
-        return ", ".join(self.documents[d].short_name for d in docs if d in self.documents)
+        known = sorted((d for d in docs if d in self.documents), key=self._doc_order)
+        return ", ".join(self.documents[d].short_name for d in known)
 
     def _chunk_at(self, d: Document, pos: int) -> Chunk | None:
         for chunk in self.searcher.index.chunks:

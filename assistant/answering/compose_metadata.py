@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.answering.analyse import named_position
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.documents.facts import (
     copy_stamp_span,
@@ -49,8 +50,17 @@ class MetadataAnswers:
             # "Chỉ thị 43-CT/TW do ai ký?": the question names a document the corpus does not hold.
             b.abstain("Văn bản được hỏi không có trong kho; các văn bản trong kho chỉ nhắc đến nó.")
             return
+        # In the order the question names them ("So sánh người ký Công văn 1416 và Kế hoạch 17"),
+        # then the corpus's: never a set's order, which changes from run to run.
+        order = {d: n for n, d in enumerate(self.documents)}
+        listed = list(self.documents.values())
         targets = (
-            [self.documents[d] for d in docs] if docs else [d for d in self.documents.values()]
+            sorted(
+                (self.documents[d] for d in docs),
+                key=lambda d: (named_position(question, d.doc_id, listed), order[d.doc_id]),
+            )
+            if docs
+            else listed
         )
         if not docs and len(targets) > 1:
             b.note("Câu hỏi không nêu văn bản cụ thể; thông tin của từng văn bản:")
