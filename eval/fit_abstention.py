@@ -33,6 +33,7 @@ from assistant.answering.abstain import (  # noqa: E402
     abstention_scores,
     fit_logistic,
 )
+from assistant.evaluation.cache import cached_rows  # noqa: E402
 from assistant.evaluation.gold import GoldItem, load_gold  # noqa: E402
 
 KEEP_FEATURES = tuple(f for f in FEATURES if f != "found")
@@ -84,13 +85,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     items = load_gold(Path(args.set))
-    cache = Path(args.rows) if args.rows else None
-    if cache and cache.is_file():
-        rows = json.loads(cache.read_text(encoding="utf-8"))
-    else:
-        rows = collect(items)
-        if cache:
-            cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    rows = cached_rows(args.rows, lambda: collect(items))
 
     answered: dict[str, list[bool]] = defaultdict(list)
     baseline: dict[str, list[bool]] = defaultdict(list)

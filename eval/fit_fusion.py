@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import metrics as m  # noqa: E402
+from assistant.evaluation.cache import cached_rows  # noqa: E402
 from assistant.evaluation.gold import GoldItem, load_gold  # noqa: E402
 from assistant.search.fusion import FEATURES, MODEL_PATH, fit  # noqa: E402
 
@@ -128,13 +129,7 @@ def main() -> None:
     from sklearn.model_selection import GroupKFold
 
     items = load_gold(Path(args.set))
-    cache = Path(args.rows) if args.rows else None
-    if cache and cache.is_file():
-        rows = json.loads(cache.read_text(encoding="utf-8"))
-    else:
-        rows = collect(items)
-        if cache:
-            cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    rows = cached_rows(args.rows, lambda: collect(items))
     documents = sorted({r["document"] for r in rows})
     n_splits = min(args.folds, len(documents))
     learned: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)] * len(rows)

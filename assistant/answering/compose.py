@@ -504,28 +504,18 @@ class Composer:
         hits: Sequence[SearchHit] | None = None,
     ) -> None:
         hits = list(hits) if hits is not None else self._search(question, docs, filters, k=RELATED)
-        if not hits:
-            return
-        b.note("Có thể liên quan (không phải câu trả lời):")
-        for hit in hits[:RELATED]:
-            span = quote_span(
-                hit.document, hit.chunk, focus=_content_terms(question), max_chars=240
-            )
-            quote = display_quote(hit.document.text[span[0] : span[1]])
-            b.related(
-                f"- {hit.chunk.clause_label} {hit.document.short_name}: “{quote}”",
-                hit.document,
-                hit.chunk,
-                span,
-            )
+        chunks = [hit.chunk for hit in hits[:RELATED]]
+        self._related_clauses(b, chunks, focus=_content_terms(question))
 
-    def _related_clauses(self, b: AnswerBuilder, chunks: Sequence[Chunk]) -> None:
+    def _related_clauses(
+        self, b: AnswerBuilder, chunks: Sequence[Chunk], focus: Sequence[str] = ()
+    ) -> None:
         """Clauses offered as "có thể liên quan", each with its document's short name."""
         if chunks:
             b.note(RELATED_NOTE)
         for chunk in chunks:
             document = self.documents[chunk.doc_id]
-            span = quote_span(document, chunk, max_chars=240)
+            span = quote_span(document, chunk, focus=focus, max_chars=240)
             quote = display_quote(document.text[span[0] : span[1]])
             b.related(
                 f"- {chunk.clause_label} {document.short_name}: “{quote}”", document, chunk, span
