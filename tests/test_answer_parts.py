@@ -92,3 +92,24 @@ def test_figures_are_compared_by_value() -> None:
     assert missing_figures("phạt 1 tỷ đồng?", ["mức phạt 500 triệu đồng"]) == ["1 tỷ đồng"]
     assert missing_figures("năm 2025 có bao nhiêu?", ["không có"]) == []  # a year is no figure
     assert echo("Sở Y t\u0435") == "" and echo("x" * 200).endswith("…")
+
+
+def test_a_line_wrapped_inside_a_sentence_does_not_end_it() -> None:
+    """PDF and web text break lines inside sentences; the quote keeps the whole sentence
+    ("… đôn đốc, tổ\nchức thực hiện …"), while an item, an article or a title still starts
+    its own."""
+    from assistant.answering.citations import sentence_spans
+
+    text = (
+        "Bộ trưởng Bộ Công an có trách nhiệm hướng dẫn, kiểm tra, đôn đốc, tổ\n"
+        "chức thực hiện Nghị định này và báo cáo Chủ tịch\n"
+        "UBND tỉnh.\n"
+        "a) Điểm mới\n"
+        "2. Khoản mới\n"
+        "Điều 6. Điều mới"
+    )
+    quoted = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    assert quoted[0].endswith("Chủ tịch\nUBND tỉnh.")
+    assert quoted[0].startswith("Bộ trưởng")
+    assert "a) Điểm mới" in quoted
+    assert not any("Điểm mới\n2" in q or "mới\nĐiều" in q for q in quoted)

@@ -48,11 +48,35 @@ def body_span(chunk: Chunk) -> tuple[int, int]:
     return chunk.start + offset, chunk.start + max(end, offset)
 
 
+# A line that goes on the sentence above it: hard-wrapped text (PDF layers, web Markdown)
+# breaks lines inside sentences ("… đôn đốc, tổ\nchức thực hiện …"). It begins with a
+# word (or a name: "… và Chủ tịch\nUBND tỉnh …"), and is not an item of its own ("a)",
+# "1.", "-", "Điều 5.") nor a line in capitals (a title).
+_WRAPPED_LINE_RE = re.compile(
+    r"[ \t]*(?![a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]\s|(?:Điều|Chương|Mục|Phần)\s+\w+[.:]"
+    r"|[A-ZĐÀ-Ỹ\s]{12,}$)\w",
+    re.MULTILINE,
+)
+_OPEN_LINE_END_RE = re.compile(r"[^.;:!?…”\")\]»*|\s]\s*$")
+
+
+def _wraps(text: str, newline: int) -> bool:
+    """True when the line break at ``newline`` is a wrap inside a sentence, not its end."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    return bool(
+        _OPEN_LINE_END_RE.search(text, line_start, newline)
+        and _WRAPPED_LINE_RE.match(text, newline + 1)
+    )
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences and semicolon-separated parts of ``text[start:end]`` as absolute spans."""
+    """Sentences and semicolon-separated parts of ``text[start:end]`` as absolute spans;
+    a line break ends a sentence unless the text was only wrapped there."""
     spans = []
     pos = start
     for m in _SENTENCE_END_RE.finditer(text, start, end):
+        if text[m.start()] == "\n" and _wraps(text, m.start()):
+            continue
         stop = m.start() + 1 if text[m.start()] != "\n" else m.start()
         if stop > pos:
             spans.append((pos, stop))
