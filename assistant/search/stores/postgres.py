@@ -1,18 +1,12 @@
 """The PostgreSQL store: pgvector for the dense signal, BM25 computed in SQL for the
-lexical one, documents and chunks as JSON beside them.
+lexical one, documents and chunks as JSON beside them. The tables and queries are in
+``postgres_sql.py``; this module connects, reads and writes.
 
-Tables live in one schema per index (``idx_default``), so several indexes can share a
-database:
-- ``meta``: the manifest and the corpus statistics BM25 needs (chunk count, mean length);
-- ``documents``: each document with its text, the sha256 of that text, and the folded
-  keys filters compare (issuer, type);
-- ``chunks``: each chunk by content id, its position in corpus order, the hash of the
-  text that was embedded, its token count and an ``embedding vector(d)`` with an HNSW
-  index (inner product);
-- ``postings`` (term, chunk, tf) and ``terms`` (term, df): the project's own tokens
-  (syllables, words, folded forms, abbreviation concepts), so the lexical ranking is the
-  embedded store's BM25 (Lucene idf, k1 = 1.5, b = 0.75) and not PostgreSQL's
-  ``ts_rank_cd``, which knows neither our tokens' statistics nor idf.
+Connections come from a pool (``psycopg_pool``): Streamlit runs each session in a thread,
+and one shared connection would make their queries wait for each other. A server that
+is down or restarted gives the Vietnamese ``StoreUnavailableError`` message, never a
+traceback; the pool checks a connection before lending it, so a restarted server is
+reconnected to without an error.
 
 A write is one transaction: the chunks whose content id and embedded text are unchanged
 stay, the others are removed or added, and the manifest is replaced — a reader sees the
@@ -38,6 +32,7 @@ from pydantic import TypeAdapter
 from assistant.documents.textnorm import folded_key
 from assistant.errors import IndexMismatchError, StoreUnavailableError
 from assistant.search.filters import SearchFilters
+from assistant.search.stores import postgres_sql as sql
 from assistant.search.stores.base import (
     ChunkRecord,
     Manifest,
@@ -49,8 +44,12 @@ from assistant.types import Chunk, Document
 
 _DOC = TypeAdapter(Document)
 _CHUNK = TypeAdapter(Chunk)
-K1, B = 1.5, 0.75  # bm25s's defaults
-HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
+# Connections one app process may hold: Streamlit sessions are threads, and each
+# query holds one connection for a few milliseconds.
+POOL_SIZE = 8
+# HNSW candidate list of a query. Measured on the bulk documents' 17,000 real chunks
+# (multilingual-e5-small, m = 16, ef_construction = 64): see eval/reports/bench-store.md.
+EF_SEARCH = 100
 
 
 def redact(dsn: str) -> str:
@@ -72,8 +71,8 @@ class PostgresStore:
         self.dsn = dsn
         self.schema = f"idx_{name}"
         self.connect_timeout = connect_timeout
-        self._conn: Any = None
-        self._lock = threading.RLock()
+        self._pool: Any = None
+        self._lock = threading.Lock()
         self._manifest: Manifest | None = None
         self._documents: tuple[Document, ...] | None = None
         self._chunks: tuple[Chunk, ...] | None = None
@@ -87,60 +86,77 @@ class PostgresStore:
             "(search server unreachable)."
         )
 
-    def _connect(self) -> Any:
+    def _probe(self) -> None:
+        """One direct connection: fails at once with the server's own reason (a pool
+        would only time out), and creates the vector extension if it is missing."""
         import psycopg
-        from pgvector.psycopg import register_vector
 
         try:
             conn = psycopg.connect(self.dsn, connect_timeout=self.connect_timeout, autocommit=True)
         except psycopg.Error as exc:
             raise self._unavailable(exc) from exc
-        try:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-            register_vector(conn)
-        except psycopg.Error as exc:
-            conn.close()
-            raise StoreUnavailableError(
-                f"Cơ sở dữ liệu {redact(self.dsn)} chưa có phần mở rộng pgvector (vector) và "
-                f"không tạo được: {str(exc).strip()[:200]}"
-            ) from exc
-        return conn
+        with conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            except psycopg.Error as exc:
+                raise StoreUnavailableError(
+                    f"Cơ sở dữ liệu {redact(self.dsn)} chưa có phần mở rộng pgvector (vector) và "
+                    f"không tạo được: {str(exc).strip()[:200]}"
+                ) from exc
+
+    def _get_pool(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from pgvector.psycopg import register_vector
+                from psycopg_pool import ConnectionPool
+
+                self._probe()
+                self._pool = ConnectionPool(
+                    self.dsn,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    kwargs={"autocommit": True, "connect_timeout": self.connect_timeout},
+                    configure=register_vector,
+                    check=ConnectionPool.check_connection,  # a restarted server: reconnect
+                    timeout=self.connect_timeout,
+                    open=False,
+                )
+                self._pool.open()
+            return self._pool
 
     @contextlib.contextmanager
     def _cursor(self, *, write: bool = False) -> Iterator[Any]:
-        """A connection (reopened if the server went away), errors turned into messages;
-        with ``write``, one transaction that commits whole or not at all."""
+        """A pooled connection, errors turned into messages; with ``write``, one
+        transaction that commits whole or not at all."""
         import psycopg
+        from psycopg_pool import PoolTimeout
 
-        with self._lock:
-            if self._conn is None or self._conn.closed:
-                self._conn = self._connect()
-            conn = self._conn
-            try:
+        try:
+            with self._get_pool().connection() as conn:
                 if write:
                     with conn.transaction():
                         yield conn
                 else:
                     yield conn
-            except psycopg.errors.UndefinedTable as exc:
-                raise IndexMismatchError(
-                    f"Chưa có chỉ mục trong {redact(self.dsn)} (no index yet)."
-                ) from exc
-            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-                with contextlib.suppress(Exception):
-                    conn.close()
-                self._conn = None
-                raise self._unavailable(exc) from exc
-            except psycopg.errors.DataError as exc:
-                raise IndexMismatchError(
-                    f"Dữ liệu chỉ mục trên máy chủ bị hỏng (corrupted store: {str(exc)[:200]})."
-                ) from exc
+        except psycopg.errors.UndefinedTable as exc:
+            raise IndexMismatchError(
+                f"Chưa có chỉ mục trong {redact(self.dsn)} (no index yet)."
+            ) from exc
+        except PoolTimeout as exc:  # no connection could be made: say why, if we can
+            self._probe()
+            raise self._unavailable(exc) from exc
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise self._unavailable(exc) from exc
+        except psycopg.errors.DataError as exc:
+            raise IndexMismatchError(
+                f"Dữ liệu chỉ mục trên máy chủ bị hỏng (corrupted store: {str(exc)[:200]})."
+            ) from exc
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
     def describe(self) -> str:
         return f"{redact(self.dsn)}#{self.schema}"
@@ -218,80 +234,52 @@ class PostgresStore:
             ).fetchall()
         return [_DOC.validate_python(r[0]) for r in rows]
 
-    def _where(self, filters: SearchFilters | None) -> tuple[str, list[Any]]:
-        """SQL conditions on ``d`` (documents) for a filter, and their parameters."""
-        if not filters:
-            return "", []
-        parts: list[str] = []
-        params: list[Any] = []
-        if filters.doc_ids:
-            parts.append("(d.doc_id = ANY(%s) OR d.doc_number = ANY(%s))")
-            params += [list(filters.doc_ids), list(filters.doc_ids)]
-        if filters.issuers:
-            patterns = [
-                "%" + re.sub(r"([\\%_])", r"\\\1", folded_key(i)) + "%" for i in filters.issuers
-            ]
-            parts.append("d.issuer_key LIKE ANY(%s)")
-            params.append(patterns)
-        if filters.doc_types:
-            parts.append("d.type_key = ANY(%s)")
-            params.append([folded_key(t) for t in filters.doc_types])
-        if filters.date_from:
-            parts.append("d.date >= %s")
-            params.append(filters.date_from)
-        if filters.date_to:
-            parts.append("d.date <= %s")
-            params.append(filters.date_to)
-        return " AND ".join(parts), params
-
     def dense(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[Scored]:
         if k <= 0:
             return []
-        where, params = self._where(filters)
+        where, params = _where(filters)
         join = (
             f"JOIN {self.schema}.documents d ON d.doc_id = c.doc_id WHERE {where}" if where else ""
         )
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         with self._cursor(write=True) as conn:  # SET LOCAL needs a transaction
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(100, 2 * k)}")
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * k)}")
             if where:  # keep scanning the graph until k rows pass the filter
                 conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
             rows = conn.execute(
-                f"SELECT c.id, -(c.embedding <#> %s) AS sim FROM {self.schema}.chunks c {join} "
-                "ORDER BY c.embedding <#> %s LIMIT %s",
-                [query, *params, query, k],
+                f"SELECT c.id, -(c.embedding <#> %(v)s) AS sim FROM {self.schema}.chunks c "
+                f"{join} ORDER BY c.embedding <#> %(v)s LIMIT %(k)s",
+                {**params, "v": query, "k": k},
             ).fetchall()
         # relaxed_order may return a few rows slightly out of order
         return sorted(((i, float(s)) for i, s in rows), key=lambda r: -r[1])
 
     def lexical(self, terms: Sequence[str], k: int, filters: SearchFilters | None) -> list[Scored]:
+        """BM25 top ``k``: pruned (bounded cost) without a filter, exact with one."""
+        where, params = _where(filters)
+        return self._bm25(terms, k, where or None, params)
+
+    def lexical_exact(
+        self, terms: Sequence[str], k: int, filters: SearchFilters | None = None
+    ) -> list[Scored]:
+        """BM25 over every posting: the reference the pruned ranking is measured against."""
+        where, params = _where(filters)
+        return self._bm25(terms, k, where or "true", params)
+
+    def _bm25(
+        self, terms: Sequence[str], k: int, where: str | None, params: dict[str, Any]
+    ) -> list[Scored]:
         counts = Counter(terms)
         if not counts or k <= 0:
             return []
-        where, params = self._where(filters)
-        join = (
-            f"JOIN {self.schema}.chunks c ON c.id = p.chunk_id "
-            f"JOIN {self.schema}.documents d ON d.doc_id = c.doc_id WHERE {where}"
-            if where
-            else ""
+        query = (
+            sql.PRUNED_LEXICAL.format(s=self.schema)
+            if where is None
+            else sql.EXACT_LEXICAL.format(s=self.schema, where=where)
         )
-        sql = f"""
-            WITH q(term, qn) AS (SELECT * FROM unnest(%s::text[], %s::int[])),
-                 s AS (SELECT (value->>'n_chunks')::float8 AS n,
-                              (value->>'avgdl')::float8 AS avgdl
-                       FROM {self.schema}.meta WHERE key = 'stats')
-            SELECT p.chunk_id,
-                   sum(q.qn * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5))
-                       * p.tf / (p.tf + {K1} * (1 - {B} + {B} * p.dl / s.avgdl))) AS score
-            FROM q JOIN {self.schema}.terms t USING (term)
-                   JOIN {self.schema}.postings p USING (term)
-                   CROSS JOIN s {join}
-            GROUP BY p.chunk_id
-            ORDER BY score DESC, p.chunk_id
-            LIMIT %s
-        """
+        values = {**params, "terms": list(counts), "counts": list(counts.values()), "k": k}
         with self._cursor() as conn:
-            rows = conn.execute(sql, [list(counts), list(counts.values()), *params, k]).fetchall()
+            rows = conn.execute(query, values).fetchall()
         return [(i, float(s)) for i, s in rows if s > 0]
 
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
@@ -347,36 +335,26 @@ class PostgresStore:
                 with contextlib.suppress(Exception):
                     conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
-    def _create(self, conn: Any, dimension: int) -> None:
+    def _existing(self, conn: Any, manifest: Manifest) -> dict[str, tuple[str, int]] | None:
+        """The stored chunks (id → digest, num) if the new build may keep them; None if
+        it must start over: no index yet, tables of an older layout, or terms of another
+        tokenizer (keeping the postings of unchanged chunks would mix two token schemes
+        in one BM25 index) or vectors of another model."""
         s = self.schema
-        conn.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
-        conn.execute(f"CREATE SCHEMA {s}")
-        conn.execute(f"CREATE TABLE {s}.meta (key text PRIMARY KEY, value jsonb NOT NULL)")
-        conn.execute(
-            f"""CREATE TABLE {s}.documents (
-                doc_id text PRIMARY KEY, pos int NOT NULL, source text NOT NULL,
-                doc_number text, issuer_key text NOT NULL, type_key text NOT NULL, date date,
-                text_sha256 text NOT NULL, body jsonb NOT NULL)"""
-        )
-        conn.execute(
-            f"""CREATE TABLE {s}.chunks (
-                id text PRIMARY KEY, pos int NOT NULL,
-                doc_id text NOT NULL REFERENCES {s}.documents ON DELETE CASCADE,
-                key text NOT NULL, body_sha256 text NOT NULL, n_terms int NOT NULL,
-                body jsonb NOT NULL, embedding vector({dimension}) NOT NULL)"""
-        )
-        conn.execute(
-            f"""CREATE TABLE {s}.postings (
-                term text NOT NULL, chunk_id text NOT NULL REFERENCES {s}.chunks ON DELETE CASCADE,
-                tf int NOT NULL, dl int NOT NULL,
-                PRIMARY KEY (term, chunk_id) INCLUDE (tf, dl))"""
-        )
-        conn.execute(f"CREATE INDEX ON {s}.postings (chunk_id)")
-        conn.execute(f"CREATE TABLE {s}.terms (term text PRIMARY KEY, df int NOT NULL)")
-        conn.execute(
-            f"CREATE INDEX ON {s}.chunks USING hnsw (embedding vector_ip_ops) "
-            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
-        )
+        try:
+            with conn.transaction():  # a savepoint: a missing schema must not abort the rest
+                meta = dict(conn.execute(f"SELECT key, value FROM {s}.meta").fetchall())
+                old = Manifest(**meta["manifest"])
+                if meta.get("schema") != sql.SCHEMA_VERSION or (
+                    old.dimension,
+                    old.model_id,
+                    old.tokenizer,
+                ) != (manifest.dimension, manifest.model_id, manifest.tokenizer):
+                    return None
+                rows = conn.execute(f"SELECT id, body_sha256, num FROM {s}.chunks").fetchall()
+        except Exception:  # no schema yet, or one we cannot read: start over
+            return None
+        return {cid: (digest, num) for cid, digest, num in rows}
 
     def write(
         self, manifest: Manifest, documents: Sequence[Document], records: Sequence[ChunkRecord]
@@ -392,76 +370,77 @@ class PostgresStore:
             if record.chunk.id not in wanted:  # a chunk id is content: a copy adds nothing
                 body = _CHUNK.dump_json(record.chunk).decode("utf-8")
                 wanted[record.chunk.id] = (record, body, pos)
+        lengths = [len(r.terms) for r, _, _ in wanted.values()]
+        avgdl = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
         with self._cursor(write=True) as conn:
-            existing: dict[str, str] = {}
-            try:
-                with conn.transaction():  # a savepoint: a missing schema must not abort the rest
-                    row = conn.execute(
-                        f"SELECT value FROM {s}.meta WHERE key = 'manifest'"
-                    ).fetchone()
-                    old = Manifest(**row[0]) if row else None
-                    existing = dict(
-                        conn.execute(f"SELECT id, body_sha256 FROM {s}.chunks").fetchall()
-                    )
-                # Another tokenizer made other terms: keeping the postings of unchanged
-                # chunks would mix two token schemes in one BM25 index.
-                fresh = old is None or (old.dimension, old.model_id, old.tokenizer) != (
-                    manifest.dimension,
-                    manifest.model_id,
-                    manifest.tokenizer,
-                )
-            except Exception:  # no schema yet, or one we cannot read: start over
-                fresh = True
-            if fresh:
-                self._create(conn, manifest.dimension)
+            existing = self._existing(conn, manifest)
+            fresh = existing is None
+            if existing is None:
+                for statement in sql.create_tables(s, manifest.dimension):
+                    conn.execute(statement)
                 existing = {}
             digests = {
                 cid: hashlib.sha256(f"{r.key}\0{body}".encode()).hexdigest()
                 for cid, (r, body, _) in wanted.items()
             }
-            removed = [cid for cid, d in existing.items() if digests.get(cid) != d]
-            added = [cid for cid in wanted if existing.get(cid) != digests[cid]]
+            removed = [num for cid, (d, num) in existing.items() if digests.get(cid) != d]
+            added = [cid for cid in wanted if existing.get(cid, ("", 0))[0] != digests[cid]]
             affected = {
                 t for (t,) in conn.execute(
-                    f"SELECT DISTINCT term FROM {s}.postings WHERE chunk_id = ANY(%s)", (removed,)
+                    f"SELECT DISTINCT term FROM {s}.postings WHERE num = ANY(%s)", (removed,)
                 ).fetchall()
             }  # fmt: skip
-            conn.execute(f"DELETE FROM {s}.chunks WHERE id = ANY(%s)", (removed,))
+            conn.execute(f"DELETE FROM {s}.postings WHERE num = ANY(%s)", (removed,))
+            conn.execute(f"DELETE FROM {s}.chunks WHERE num = ANY(%s)", (removed,))
             self._write_documents(conn, documents)
+            df: Counter[str] = Counter()  # document frequency of the added chunks' terms
+            first = 1 + (_scalar(conn, f"SELECT max(num) FROM {s}.chunks") or 0)
             with conn.cursor() as cur:
                 with cur.copy(
-                    f"COPY {s}.chunks (id, pos, doc_id, key, body_sha256, n_terms, body, embedding)"
-                    " FROM STDIN"
+                    f"COPY {s}.chunks (id, num, pos, doc_id, key, body_sha256, n_terms, body, "
+                    "embedding) FROM STDIN"
                 ) as copy:
-                    for cid in added:
+                    for num, cid in enumerate(added, first):
                         record, body, pos = wanted[cid]
                         copy.write_row(
-                            (cid, pos, record.chunk.doc_id, record.key, digests[cid],
+                            (cid, num, pos, record.chunk.doc_id, record.key, digests[cid],
                              len(record.terms), body, record.vector.astype(np.float32))
                         )  # fmt: skip
-                with cur.copy(f"COPY {s}.postings (term, chunk_id, tf, dl) FROM STDIN") as copy:
-                    for cid in added:
+                with cur.copy(f"COPY {s}.postings (term, num, tf, dl, impact) FROM STDIN") as copy:
+                    for num, cid in enumerate(added, first):
                         terms = wanted[cid][0].terms
+                        dl = len(terms)
                         for term, tf in Counter(terms).items():
-                            copy.write_row((term, cid, tf, len(terms)))
-                            affected.add(term)
+                            copy.write_row((term, num, tf, dl, sql.impact(tf, dl, avgdl)))
+                            df[term] += 1
+                affected.update(df)
+            if fresh:  # one index build over the loaded rows, with room to sort in memory
+                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                for statement in sql.create_indexes(s):
+                    conn.execute(statement)
             conn.execute(
                 f"UPDATE {s}.chunks c SET pos = v.pos FROM unnest(%s::text[], %s::int[]) "
                 "v(id, pos) WHERE c.id = v.id AND c.pos <> v.pos",
                 (list(wanted), [p for _, _, p in wanted.values()]),
             )
-            conn.execute(f"DELETE FROM {s}.terms WHERE term = ANY(%s)", (list(affected),))
-            conn.execute(
-                f"INSERT INTO {s}.terms SELECT term, count(*) FROM {s}.postings "
-                "WHERE term = ANY(%s) GROUP BY term",
-                (list(affected),),
-            )
+            if fresh:  # every term is new: its df is counted here, not by a scan
+                with conn.cursor() as cur, cur.copy(f"COPY {s}.terms FROM STDIN") as copy:
+                    for row in df.items():
+                        copy.write_row(row)
+            else:
+                conn.execute(f"DELETE FROM {s}.terms WHERE term = ANY(%s)", (list(affected),))
+                conn.execute(
+                    f"INSERT INTO {s}.terms SELECT term, count(*) FROM {s}.postings "
+                    "WHERE term = ANY(%s) GROUP BY term",
+                    (list(affected),),
+                )
             n, total = conn.execute(
                 f"SELECT count(*), coalesce(sum(n_terms), 0) FROM {s}.chunks"
             ).fetchone()
             stats = {"n_chunks": n, "avgdl": (total / n) if n else 1.0}
             manifest = _with(manifest, n_chunks=n)
-            for key, value in (("manifest", manifest.__dict__), ("stats", stats)):
+            meta = {"manifest": manifest.__dict__, "stats": stats, "schema": sql.SCHEMA_VERSION}
+            for key, value in meta.items():
                 conn.execute(
                     f"INSERT INTO {s}.meta VALUES (%s, %s::jsonb) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -505,6 +484,32 @@ class PostgresStore:
         with self._cursor(write=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
         self._manifest, self._documents, self._chunks = None, None, None
+
+
+def _where(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on ``d`` (documents) for a filter, and their named parameters."""
+    if not filters:
+        return "", {}
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.doc_ids:
+        parts.append("(d.doc_id = ANY(%(doc_ids)s) OR d.doc_number = ANY(%(doc_ids)s))")
+        params["doc_ids"] = list(filters.doc_ids)
+    if filters.issuers:
+        parts.append("d.issuer_key LIKE ANY(%(issuers)s)")
+        params["issuers"] = [
+            "%" + re.sub(r"([\\%_])", r"\\\1", folded_key(i)) + "%" for i in filters.issuers
+        ]
+    if filters.doc_types:
+        parts.append("d.type_key = ANY(%(types)s)")
+        params["types"] = [folded_key(t) for t in filters.doc_types]
+    if filters.date_from:
+        parts.append("d.date >= %(date_from)s")
+        params["date_from"] = filters.date_from
+    if filters.date_to:
+        parts.append("d.date <= %(date_to)s")
+        params["date_to"] = filters.date_to
+    return " AND ".join(parts), params
 
 
 def _with(manifest: Manifest, **changes: Any) -> Manifest:
