@@ -466,6 +466,14 @@ def eval_command(
         bool,
         typer.Option("--gate", help="So với eval/thresholds.json; mã thoát 1 nếu dưới ngưỡng."),
     ] = False,
+    compare_store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="postgresql://…: trả lời bộ câu hỏi bằng chỉ mục nhúng và bằng máy chủ này, "
+            "in cả hai và các câu trích dẫn khác khoản (ghi eval-stores.md).",
+        ),
+    ] = None,
 ) -> None:
     """Đánh giá: truy hồi, trích dẫn, câu trả lời; ghi eval.md, eval.json, eval.png
     (eval-<tên bộ>.* cho bộ câu hỏi khác dev.jsonl)."""
@@ -473,6 +481,9 @@ def eval_command(
 
     command = " ".join(["assistant", *sys.argv[1:]])
     settings = Settings(embedding_model=model) if model else Settings()
+    if compare_store is not None:
+        _compare_stores(settings, compare_store, gold_set or evaluation.DEFAULT_SET, out)
+        return
     if corpus is not None:
         if not corpus.is_dir():
             _fail(f"Không tìm thấy thư mục văn bản: {corpus}")
@@ -505,6 +516,22 @@ def eval_command(
                 console.print(f"  - {line}", markup=False)
             raise typer.Exit(1)
         console.print("[green]Đạt mọi ngưỡng.[/green]")
+
+
+def _compare_stores(settings: Settings, store: str, gold_path: Path, out: Path | None) -> None:
+    from assistant.evaluation import runner, stores
+
+    try:
+        comparison = stores.compare_stores(
+            settings, store, gold_path, notify=lambda m: err_console.print(f"[dim]{m}[/dim]")
+        )
+    except (AssistantError, OSError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(stores.render(comparison), markup=False)
+    for path in stores.write(comparison, out or runner.DEFAULT_OUT):
+        console.print(f"Đã ghi {path}")
+    if not comparison.passed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -415,6 +415,31 @@ def test_server_stopped_mid_session_is_a_message_then_comes_back(tmp_path: Path)
         shutil.rmtree(data.parent, ignore_errors=True)
 
 
+def test_eval_store_answers_the_gold_set_from_both_stores(
+    tmp_path: Path,
+    postgres_uri: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`assistant eval --store URI` answers the gold questions from the embedded index and
+    from the server in one run, prints both and the clauses that differ."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("ASSISTANT_STORE", "")
+    gold = tmp_path / "gold.jsonl"
+    lines = (ROOT / "eval" / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    gold.write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
+    args = ["eval", "--model", "hashing", "--set", str(gold), "--store", postgres_uri]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "PostgreSQL" in said and "Trích dẫn cùng các khoản: " in said
+    data = json.loads((tmp_path / "out" / "eval-stores.json").read_text(encoding="utf-8"))
+    assert data["questions"] == 12 and data["agreement"] >= 0.95
+    assert data["embedded"]["where"] != data["server"]["where"]
+
+
 def test_store_setting_rejects_unknown_schemes(tmp_path: Path) -> None:
     from assistant.search.stores import store_location
 
