@@ -123,16 +123,17 @@ def test_other_model_is_a_mismatch(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/params.index.json"]
+    "damage", ["vectors.faiss", "chunks.sqlite", "manifest.json", "bm25/params.index.json"]
 )
 def test_damaged_index_file_is_rebuilt_with_a_message(tmp_path: Path, damage: str) -> None:
     settings = settings_for(tmp_path)
     built, _ = ensure_index(settings, HashingEmbedder())
+    chunks = list(built.chunks)  # read before the damage: the store reads them on demand
     (built.path / damage).write_bytes(b"\x00garbage{")
     messages: list[str] = []
     rebuilt, _ = ensure_index(settings, HashingEmbedder(), notify=messages.append)
     assert messages and "rebuilding" in messages[0]
-    assert rebuilt.chunks == built.chunks
+    assert rebuilt.chunks == chunks
     assert load_index(rebuilt.path, {}).manifest.n_chunks == built.manifest.n_chunks
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,7 @@ class _StoredVectors:
     """The part of ``faiss.Index`` the rest of the code reads (``ntotal``, ``d``,
     ``reconstruct``, ``search``), answered by any store."""
 
-    def __init__(self, store: ChunkStore, chunks: tuple[Chunk, ...], dimension: int) -> None:
+    def __init__(self, store: ChunkStore, chunks: Sequence[Chunk], dimension: int) -> None:
         self._store = store
         self._chunks = chunks
         self._positions = {c.id: i for i, c in enumerate(chunks)}
@@ -114,11 +114,14 @@ class _StoredVectors:
 
 @dataclass(frozen=True)
 class LoadedIndex:
-    """An opened index: its manifest, documents and chunks, and the store behind them."""
+    """An opened index: its manifest, documents and chunks, and the store behind them.
+
+    ``chunks`` is a sequence in index order; the embedded store's reads each chunk from
+    disk when asked (``stores/chunk_table.py``), so iterate it once rather than copy it."""
 
     manifest: Manifest
     documents: tuple[Document, ...]
-    chunks: tuple[Chunk, ...]
+    chunks: Sequence[Chunk]
     store: ChunkStore
     path: Path | str  # the embedded generation folder, or where a server store is
 
@@ -168,7 +171,7 @@ def expected_manifest(model_id: str, corpus_dir: Path) -> dict[str, Any]:
 
 
 def check_contents(
-    manifest: Manifest, documents: tuple[Document, ...], chunks: tuple[Chunk, ...]
+    manifest: Manifest, documents: tuple[Document, ...], chunks: Sequence[Chunk]
 ) -> None:
     """The stored text is the text the manifest recorded, and every chunk quotes it."""
     for document in documents:

@@ -19,12 +19,14 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.documents.textnorm import folded_key, nfc
-from assistant.search.bodies import BodyIndex, bodies_in_question
+from assistant.search.bodies import TEXT_KEY_CHARS, BodyIndex, bodies_in_question
 from assistant.search.embedder import Embedder
 from assistant.search.filters import SearchFilters
 from assistant.search.fusion import FEATURES, FusionModel, candidate_features
 from assistant.search.index import LoadedIndex
 from assistant.search.lexical import concepts, tokenize, with_synonyms
+from assistant.search.stores.chunk_table import ChunkTable
+from assistant.search.stores.embedded import EmbeddedStore
 from assistant.types import Chunk, Document, issuer_locality
 
 __all__ = ["Candidates", "ClauseRetriever", "HybridSearcher", "SearchFilters", "SearchHit"]
@@ -126,16 +128,29 @@ class HybridSearcher:
         self.embedder = embedder
         self.candidates = candidates
         self.fusion = fusion or FusionModel.load()
-        docs = {d.doc_id: d for d in index.documents}
+        # One pass over the chunks (the embedded store reads them from disk), keeping only
+        # what matching needs: each chunk's document, last heading, opening and folded text.
         positions = {d.doc_id: n for n, d in enumerate(index.documents)}
-        self._chunk_docs = [docs[c.doc_id] for c in index.chunks]
-        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
-        self._chunk_doc_pos = np.array([positions[c.doc_id] for c in index.chunks], dtype=np.int64)
-        self._bodies = BodyIndex(
-            [" ".join(c.breadcrumb[-1:]) for c in index.chunks],
-            [c.clean_text for c in index.chunks],
+        doc_pos: list[int] = []
+        headings: list[str] = []
+        openings: list[str] = []
+        folded: list[str] = []
+        for c in index.chunks:
+            doc_pos.append(positions[c.doc_id])
+            headings.append(" ".join(c.breadcrumb[-1:]))
+            openings.append(c.clean_text[:TEXT_KEY_CHARS])  # all BodyIndex reads of a text
+            folded.append(folded_key(c.clean_text))
+        self._chunk_doc_pos = np.array(doc_pos, dtype=np.int64)
+        self._bodies = BodyIndex(headings, openings)
+        del headings, openings
+        self._phrases = PhraseIndex(folded)
+        del folded
+        # A store that answers by position (the embedded one) needs no id → position map.
+        self._positions: dict[str, int] = (
+            {}
+            if isinstance(index.store, EmbeddedStore)
+            else {c.id: i for i, c in enumerate(index.chunks)}
         )
-        self._phrases = PhraseIndex([folded_key(c.clean_text) for c in index.chunks])
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -186,7 +201,9 @@ class HybridSearcher:
         scores, order = self.fusion.rank(found.features)
         body, named = FEATURES.index("body_match"), FEATURES.index("document_named")
         hits: list[SearchHit] = []
-        for row in order[:k].tolist():
+        rows = order[:k].tolist()
+        chunks = self._chunks_at([int(found.positions[row]) for row in rows])
+        for n, row in enumerate(rows):
             i = int(found.positions[row])
             x = found.features[row]
             reasons = []
@@ -198,8 +215,8 @@ class HybridSearcher:
             lexical = found.lexical.get(i)
             hits.append(
                 SearchHit(
-                    chunk=self.index.chunks[i],
-                    document=self._chunk_docs[i],
+                    chunk=chunks[n],
+                    document=self.index.documents[self._chunk_doc_pos[i]],
                     score=float(scores[row]),
                     dense_rank=dense[0] if dense else None,
                     lexical_rank=lexical[0] if lexical else None,
@@ -211,17 +228,32 @@ class HybridSearcher:
             )
         return hits
 
+    def _chunks_at(self, positions: list[int]) -> list[Chunk]:
+        chunks = self.index.chunks
+        if isinstance(chunks, ChunkTable):
+            return chunks.at(positions)  # one read for the k hits
+        return [chunks[i] for i in positions]
+
+    def _ranked(
+        self, scored: list[tuple[int, float]] | list[tuple[str, float]], allowed: np.ndarray
+    ) -> dict[int, tuple[int, float]]:
+        """Position → (rank, score) of the allowed results, in the order given."""
+        found: dict[int, tuple[int, float]] = {}
+        for key, score in scored:
+            i = key if isinstance(key, int) else self._positions.get(key)
+            if i is not None and allowed[i] and i not in found:
+                found[i] = (len(found) + 1, float(score))
+        return found
+
     def _dense(
         self, query: str, allowed: np.ndarray, filters: SearchFilters | None
     ) -> dict[int, tuple[int, float]]:
         vector = self.embedder.encode_query(query).astype(np.float32)
         want = min(len(self.index.chunks), self.candidates)
-        found: dict[int, tuple[int, float]] = {}
-        for chunk_id, sim in self.index.store.dense(vector, want, filters):
-            i = self._positions.get(chunk_id)
-            if i is not None and allowed[i] and i not in found:
-                found[i] = (len(found) + 1, float(sim))
-        return found
+        store = self.index.store
+        if isinstance(store, EmbeddedStore):
+            return self._ranked(store.dense_positions(vector, want, allowed), allowed)
+        return self._ranked(store.dense(vector, want, filters), allowed)
 
     def _lexical(
         self, query: str, allowed: np.ndarray, filters: SearchFilters | None
@@ -229,12 +261,10 @@ class HybridSearcher:
         tokens = tokenize(with_synonyms(query))
         if not tokens:
             return {}
-        found: dict[int, tuple[int, float]] = {}
-        for chunk_id, score in self.index.store.lexical(tokens, self.candidates, filters):
-            i = self._positions.get(chunk_id)
-            if i is not None and allowed[i] and i not in found:
-                found[i] = (len(found) + 1, float(score))
-        return found
+        store = self.index.store
+        if isinstance(store, EmbeddedStore):
+            return self._ranked(store.lexical_positions(tokens, self.candidates, allowed), allowed)
+        return self._ranked(store.lexical(tokens, self.candidates, filters), allowed)
 
 
 class ClauseRetriever(BaseRetriever):

@@ -19,7 +19,9 @@ from assistant.errors import IndexBusyError, IndexMismatchError
 from assistant.search.filters import SearchFilters
 from assistant.types import Chunk, Document
 
-INDEX_FORMAT = 2
+# 3: the embedded store keeps chunks in SQLite (``chunks.sqlite``) instead of
+# ``chunks.jsonl`` + ``embed_keys.json``; an index of format 2 is rebuilt, never misread.
+INDEX_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ class ChunkStore(Protocol):
 
     def documents(self) -> tuple[Document, ...]: ...
 
-    def chunks(self) -> tuple[Chunk, ...]: ...
+    def chunks(self) -> Sequence[Chunk]:
+        """Every chunk in index order; may read them from disk as they are asked for."""
+        ...
 
     def fetch_chunks(self, ids: Sequence[str]) -> list[Chunk]: ...
 

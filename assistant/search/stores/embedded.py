@@ -6,11 +6,16 @@ Layout of ``index_dir/<name>/``:
   moment without a complete index; older generations are removed afterwards.
 - ``LOCK``: held (``flock``) by the one build allowed at a time.
 - ``g-<time>-<pid>/``: one generation —
-  ``manifest.json`` (what it was built from), ``documents.json`` / ``chunks.jsonl`` (the
-  domain values as JSON, never pickle), ``embed_keys.json``, ``vectors.faiss`` (exact inner
-  product over L2-normalised vectors), ``bm25/`` (bm25s arrays) and ``checksums.json``
-  (sha256 of every other file, written last and checked at open, as Lucene does).
+  ``manifest.json`` (what it was built from), ``documents.json`` (the documents as JSON,
+  never pickle), ``chunks.sqlite`` (each chunk as JSON with its id, document and embedding
+  key, read on demand: ``chunk_table.py``), ``vectors.faiss`` (exact inner product over
+  L2-normalised vectors), ``bm25/`` (bm25s arrays, memory-mapped when opened: a query
+  reads only its terms' postings) and ``checksums.json`` (sha256 of every other file,
+  written last and checked at open, as Lucene does).
   The previous generation is kept until the next build, for readers that opened it.
+
+Opened, a generation holds its documents and vectors in memory and little else per chunk:
+at 100,000 chunks the chunks themselves stay on disk.
 """
 
 from __future__ import annotations
@@ -41,10 +46,12 @@ from assistant.search.stores.base import (
     check_vectors,
     wait_for_lock,
 )
+from assistant.search.stores.chunk_table import ChunkTable, write_chunk_table
 from assistant.types import Chunk, Document
 
 _DOCS = TypeAdapter(list[Document])
-_CHUNK = TypeAdapter(Chunk)
+CHUNKS = "chunks.sqlite"
+CHECK_BLOCK = 8192  # vectors checked at a time when opening (no full copy of the matrix)
 POINTER = "CURRENT"
 LOCK = "LOCK"
 CHECKSUMS = "checksums.json"
@@ -96,8 +103,7 @@ class EmbeddedStore:
         *,
         manifest: Manifest | None = None,
         documents: tuple[Document, ...] = (),
-        chunks: tuple[Chunk, ...] = (),
-        keys: tuple[str, ...] = (),
+        chunks: Sequence[Chunk] = (),
         index: faiss.Index | None = None,
         bm25: bm25s.BM25 | None = None,
         folder: Path | None = None,
@@ -107,12 +113,17 @@ class EmbeddedStore:
         self._manifest = manifest
         self._documents = documents
         self._chunks = chunks
-        self._keys = keys
         self.index = index
         self.bm25 = bm25
-        self._positions = {c.id: i for i, c in enumerate(chunks)}
         doc_positions = {d.doc_id: n for n, d in enumerate(documents)}
-        self._chunk_doc_pos = np.array([doc_positions[c.doc_id] for c in chunks], dtype=np.int64)
+        doc_ids = (
+            chunks.column("doc_id")
+            if isinstance(chunks, ChunkTable)
+            else (c.doc_id for c in chunks)
+        )
+        self._chunk_doc_pos = np.fromiter(
+            (doc_positions[d] for d in doc_ids), dtype=np.int64, count=len(chunks)
+        )
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -133,29 +144,28 @@ class EmbeddedStore:
                 if _sha256(folder / name) != digest:
                     raise ValueError(f"{name} không khớp tổng kiểm (checksum mismatch)")
             documents = tuple(_DOCS.validate_json((folder / "documents.json").read_bytes()))
-            with (folder / "chunks.jsonl").open("rb") as fh:
-                chunks = tuple(_CHUNK.validate_json(line) for line in fh if line.strip())
-            keys = tuple(json.loads((folder / "embed_keys.json").read_text(encoding="utf-8")))
+            chunks = ChunkTable(folder / CHUNKS)
             index = faiss.read_index(str(folder / "vectors.faiss"))
-            bm25 = bm25s.BM25.load(str(folder / "bm25"))
+            bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
         except IndexMismatchError:
             raise
         except Exception as exc:  # any damaged file means: rebuild
             raise IndexMismatchError(
                 f"Một tệp chỉ mục bị hỏng (corrupted index file: {exc})."
             ) from exc
-        if (
-            not (len(chunks) == len(keys) == manifest.n_chunks == index.ntotal)
-            or index.d != manifest.dimension
-        ):
+        if not (len(chunks) == manifest.n_chunks == index.ntotal) or index.d != manifest.dimension:
             raise IndexMismatchError(
                 f"Chỉ mục không khớp: {len(chunks)} đoạn, {index.ntotal} vectơ, manifest "
                 f"{manifest.n_chunks} (index files disagree)."
             )
-        if len(chunks):
-            check_vectors(index.reconstruct_n(0, index.ntotal), str(folder))
-        return cls(root, manifest=manifest, documents=documents, chunks=chunks, keys=keys,
-                   index=index, bm25=bm25, folder=folder)  # fmt: skip
+        for start in range(0, index.ntotal, CHECK_BLOCK):
+            block = index.reconstruct_n(start, min(CHECK_BLOCK, index.ntotal - start))
+            check_vectors(block, f"{folder} (từ hàng {start})")
+        try:
+            return cls(root, manifest=manifest, documents=documents, chunks=chunks,
+                       index=index, bm25=bm25, folder=folder)  # fmt: skip
+        except KeyError as exc:
+            raise IndexMismatchError(f"Đoạn của văn bản không có trong chỉ mục: {exc}.") from exc
 
     # -- reading -------------------------------------------------------------------------
     def manifest(self) -> Manifest:
@@ -166,11 +176,20 @@ class EmbeddedStore:
     def documents(self) -> tuple[Document, ...]:
         return self._documents
 
-    def chunks(self) -> tuple[Chunk, ...]:
+    def chunks(self) -> Sequence[Chunk]:
         return self._chunks
 
+    def position(self, chunk_id: str) -> int | None:
+        """The chunk's row in the vectors and the BM25 arrays."""
+        if isinstance(self._chunks, ChunkTable):
+            return self._chunks.position(chunk_id)
+        return next((i for i, c in enumerate(self._chunks) if c.id == chunk_id), None)
+
     def fetch_chunks(self, ids: Sequence[str]) -> list[Chunk]:
-        return [self._chunks[self._positions[i]] for i in ids if i in self._positions]
+        positions = [p for p in map(self.position, ids) if p is not None]
+        if isinstance(self._chunks, ChunkTable):
+            return self._chunks.at(positions)
+        return [self._chunks[p] for p in positions]
 
     def fetch_documents(self, ids: Sequence[str]) -> list[Document]:
         wanted = set(ids)
@@ -184,10 +203,7 @@ class EmbeddedStore:
         return by_document[self._chunk_doc_pos] if len(self._chunks) else by_document[:0]
 
     def dense(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[Scored]:
-        return [
-            (self._chunks[i].id, s)
-            for i, s in self.dense_positions(vector, k, self.allowed(filters))
-        ]
+        return self._with_ids(self.dense_positions(vector, k, self.allowed(filters)))
 
     def dense_positions(
         self, vector: np.ndarray, k: int, allowed: np.ndarray
@@ -209,10 +225,14 @@ class EmbeddedStore:
         ]
 
     def lexical(self, terms: Sequence[str], k: int, filters: SearchFilters | None) -> list[Scored]:
-        return [
-            (self._chunks[i].id, s)
-            for i, s in self.lexical_positions(terms, k, self.allowed(filters))
-        ]
+        return self._with_ids(self.lexical_positions(terms, k, self.allowed(filters)))
+
+    def _with_ids(self, found: list[tuple[int, float]]) -> list[Scored]:
+        if isinstance(self._chunks, ChunkTable):
+            ids = self._chunks.ids_at([i for i, _ in found])
+        else:
+            ids = [self._chunks[i].id for i, _ in found]
+        return [(chunk_id, s) for chunk_id, (_, s) in zip(ids, found, strict=True)]
 
     def lexical_positions(
         self, terms: Sequence[str], k: int, allowed: np.ndarray
@@ -230,7 +250,13 @@ class EmbeddedStore:
 
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
         assert self.index is not None
-        return np.stack([self.index.reconstruct(self._positions[i]) for i in ids])
+        rows = []
+        for chunk_id in ids:
+            position = self.position(chunk_id)
+            if position is None:
+                raise KeyError(chunk_id)
+            rows.append(self.index.reconstruct(position))
+        return np.stack(rows)
 
     def reusable_vectors(self, model_id: str) -> dict[str, np.ndarray]:
         """Vectors of the live generation by embedding-text hash, read without trusting
@@ -240,9 +266,15 @@ class EmbeddedStore:
             if store.manifest().model_id != model_id or store.index is None:
                 return {}
             matrix = store.index.reconstruct_n(0, store.index.ntotal)
-            return dict(zip(store._keys, matrix, strict=True))
+            return dict(zip(store.keys(), matrix, strict=True))
         except Exception:  # no usable previous build: embed everything
             return {}
+
+    def keys(self) -> list[str]:
+        """Each chunk's embedding key (hash of its embedded text), in position order."""
+        if isinstance(self._chunks, ChunkTable):
+            return list(self._chunks.column("key"))
+        return []  # chunks given in memory (a benchmark's): nothing to reuse
 
     def describe(self) -> str:
         return str(self.root)
@@ -262,21 +294,19 @@ class EmbeddedStore:
             index.add(matrix)
         bm25 = bm25s.BM25()
         bm25.index([list(r.terms) for r in records], show_progress=False)
-        chunks = tuple(r.chunk for r in records)
-        keys = tuple(r.key for r in records)
         try:
-            folder = self._write_generation(manifest, documents, chunks, keys, index, bm25)
+            folder = self._write_generation(manifest, documents, records, index, bm25)
         except OSError as exc:
             raise IndexWriteError(write_error_message(self.root, exc)) from exc
-        self.__init__(self.root, manifest=manifest, documents=tuple(documents), chunks=chunks,  # type: ignore[misc]
-                      keys=keys, index=index, bm25=bm25, folder=folder)  # fmt: skip
+        # What was written is opened as a reader would: chunks on disk, postings mapped.
+        written = EmbeddedStore.open_checked(self.root, folder, manifest)
+        self.__dict__.update(written.__dict__)
 
     def _write_generation(
         self,
         manifest: Manifest,
         documents: Sequence[Document],
-        chunks: Sequence[Chunk],
-        keys: Sequence[str],
+        records: Sequence[ChunkRecord],
         index: faiss.Index,
         bm25: bm25s.BM25,
     ) -> Path:
@@ -286,10 +316,7 @@ class EmbeddedStore:
         tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.root))
         try:
             (tmp / "documents.json").write_bytes(_DOCS.dump_json(list(documents)))
-            with (tmp / "chunks.jsonl").open("wb") as fh:
-                for chunk in chunks:
-                    fh.write(_CHUNK.dump_json(chunk) + b"\n")
-            (tmp / "embed_keys.json").write_text(json.dumps(list(keys)), encoding="utf-8")
+            write_chunk_table(tmp / CHUNKS, ((r.chunk, r.key) for r in records))
             faiss.write_index(index, str(tmp / "vectors.faiss"))
             bm25.save(str(tmp / "bm25"), show_progress=False)
             (tmp / "manifest.json").write_text(
