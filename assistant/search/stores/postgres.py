@@ -1,6 +1,7 @@
 """The PostgreSQL store: pgvector for the dense signal, BM25 computed in SQL for the
 lexical one, documents and chunks as JSON beside them. The tables and queries are in
-``postgres_sql.py``; this module connects, reads and writes.
+``postgres_sql.py``, the write transaction in ``postgres_write.py``; this module
+connects, reads, searches and holds the build lock.
 
 Connections come from a pool (``psycopg_pool``): Streamlit runs each session in a thread,
 and one shared connection would make their queries wait for each other. A server that
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import re
 import threading
 from collections import Counter
@@ -29,7 +29,6 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 from pydantic import TypeAdapter
 
-from assistant.documents.textnorm import folded_key
 from assistant.errors import IndexMismatchError, StoreUnavailableError
 from assistant.search.filters import SearchFilters
 from assistant.search.stores import postgres_sql as sql
@@ -40,6 +39,7 @@ from assistant.search.stores.base import (
     check_vectors,
     wait_for_lock,
 )
+from assistant.search.stores.postgres_write import write_index
 from assistant.types import Chunk, Document
 
 _DOC = TypeAdapter(Document)
@@ -237,7 +237,7 @@ class PostgresStore:
     def dense(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[Scored]:
         if k <= 0:
             return []
-        where, params = _where(filters)
+        where, params = sql.filter_sql(filters)
         join = (
             f"JOIN {self.schema}.documents d ON d.doc_id = c.doc_id WHERE {where}" if where else ""
         )
@@ -256,14 +256,14 @@ class PostgresStore:
 
     def lexical(self, terms: Sequence[str], k: int, filters: SearchFilters | None) -> list[Scored]:
         """BM25 top ``k``: pruned (bounded cost) without a filter, exact with one."""
-        where, params = _where(filters)
+        where, params = sql.filter_sql(filters)
         return self._bm25(terms, k, where or None, params)
 
     def lexical_exact(
         self, terms: Sequence[str], k: int, filters: SearchFilters | None = None
     ) -> list[Scored]:
         """BM25 over every posting: the reference the pruned ranking is measured against."""
-        where, params = _where(filters)
+        where, params = sql.filter_sql(filters)
         return self._bm25(terms, k, where or "true", params)
 
     def _bm25(
@@ -335,150 +335,22 @@ class PostgresStore:
                 with contextlib.suppress(Exception):
                     conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
-    def _existing(self, conn: Any, manifest: Manifest) -> dict[str, tuple[str, int]] | None:
-        """The stored chunks (id → digest, num) if the new build may keep them; None if
-        it must start over: no index yet, tables of an older layout, or terms of another
-        tokenizer (keeping the postings of unchanged chunks would mix two token schemes
-        in one BM25 index) or vectors of another model."""
-        s = self.schema
-        try:
-            with conn.transaction():  # a savepoint: a missing schema must not abort the rest
-                meta = dict(conn.execute(f"SELECT key, value FROM {s}.meta").fetchall())
-                old = Manifest(**meta["manifest"])
-                if meta.get("schema") != sql.SCHEMA_VERSION or (
-                    old.dimension,
-                    old.model_id,
-                    old.tokenizer,
-                ) != (manifest.dimension, manifest.model_id, manifest.tokenizer):
-                    return None
-                rows = conn.execute(f"SELECT id, body_sha256, num FROM {s}.chunks").fetchall()
-        except Exception:  # no schema yet, or one we cannot read: start over
-            return None
-        return {cid: (digest, num) for cid, digest, num in rows}
-
     def write(
         self, manifest: Manifest, documents: Sequence[Document], records: Sequence[ChunkRecord]
     ) -> None:
-        """Bring the store to exactly these documents and chunks, in one transaction."""
-        s = self.schema
+        """Bring the store to exactly these documents and chunks, in one transaction
+        (``postgres_write.py``)."""
         matrix = np.array([r.vector for r in records], dtype=np.float32).reshape(
             len(records), manifest.dimension
         )
         check_vectors(matrix, "các vectơ vừa nhúng")
-        wanted: dict[str, tuple[ChunkRecord, str, int]] = {}
-        for pos, record in enumerate(records):
-            if record.chunk.id not in wanted:  # a chunk id is content: a copy adds nothing
-                body = _CHUNK.dump_json(record.chunk).decode("utf-8")
-                wanted[record.chunk.id] = (record, body, pos)
-        lengths = [len(r.terms) for r, _, _ in wanted.values()]
-        avgdl = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
         with self._cursor(write=True) as conn:
-            existing = self._existing(conn, manifest)
-            fresh = existing is None
-            if existing is None:
-                for statement in sql.create_tables(s, manifest.dimension):
-                    conn.execute(statement)
-                existing = {}
-            digests = {
-                cid: hashlib.sha256(f"{r.key}\0{body}".encode()).hexdigest()
-                for cid, (r, body, _) in wanted.items()
-            }
-            removed = [num for cid, (d, num) in existing.items() if digests.get(cid) != d]
-            added = [cid for cid in wanted if existing.get(cid, ("", 0))[0] != digests[cid]]
-            affected = {
-                t for (t,) in conn.execute(
-                    f"SELECT DISTINCT term FROM {s}.postings WHERE num = ANY(%s)", (removed,)
-                ).fetchall()
-            }  # fmt: skip
-            conn.execute(f"DELETE FROM {s}.postings WHERE num = ANY(%s)", (removed,))
-            conn.execute(f"DELETE FROM {s}.chunks WHERE num = ANY(%s)", (removed,))
-            self._write_documents(conn, documents)
-            df: Counter[str] = Counter()  # document frequency of the added chunks' terms
-            first = 1 + (_scalar(conn, f"SELECT max(num) FROM {s}.chunks") or 0)
-            with conn.cursor() as cur:
-                with cur.copy(
-                    f"COPY {s}.chunks (id, num, pos, doc_id, key, body_sha256, n_terms, body, "
-                    "embedding) FROM STDIN"
-                ) as copy:
-                    for num, cid in enumerate(added, first):
-                        record, body, pos = wanted[cid]
-                        copy.write_row(
-                            (cid, num, pos, record.chunk.doc_id, record.key, digests[cid],
-                             len(record.terms), body, record.vector.astype(np.float32))
-                        )  # fmt: skip
-                with cur.copy(f"COPY {s}.postings (term, num, tf, dl, impact) FROM STDIN") as copy:
-                    for num, cid in enumerate(added, first):
-                        terms = wanted[cid][0].terms
-                        dl = len(terms)
-                        for term, tf in Counter(terms).items():
-                            copy.write_row((term, num, tf, dl, sql.impact(tf, dl, avgdl)))
-                            df[term] += 1
-                affected.update(df)
-            if fresh:  # one index build over the loaded rows, with room to sort in memory
-                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                for statement in sql.create_indexes(s):
-                    conn.execute(statement)
-            conn.execute(
-                f"UPDATE {s}.chunks c SET pos = v.pos FROM unnest(%s::text[], %s::int[]) "
-                "v(id, pos) WHERE c.id = v.id AND c.pos <> v.pos",
-                (list(wanted), [p for _, _, p in wanted.values()]),
-            )
-            if fresh:  # every term is new: its df is counted here, not by a scan
-                with conn.cursor() as cur, cur.copy(f"COPY {s}.terms FROM STDIN") as copy:
-                    for row in df.items():
-                        copy.write_row(row)
-            else:
-                conn.execute(f"DELETE FROM {s}.terms WHERE term = ANY(%s)", (list(affected),))
-                conn.execute(
-                    f"INSERT INTO {s}.terms SELECT term, count(*) FROM {s}.postings "
-                    "WHERE term = ANY(%s) GROUP BY term",
-                    (list(affected),),
-                )
-            n, total = conn.execute(
-                f"SELECT count(*), coalesce(sum(n_terms), 0) FROM {s}.chunks"
-            ).fetchone()
-            stats = {"n_chunks": n, "avgdl": (total / n) if n else 1.0}
-            manifest = _with(manifest, n_chunks=n)
-            meta = {"manifest": manifest.__dict__, "stats": stats, "schema": sql.SCHEMA_VERSION}
-            for key, value in meta.items():
-                conn.execute(
-                    f"INSERT INTO {s}.meta VALUES (%s, %s::jsonb) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (key, json.dumps(value, ensure_ascii=False)),
-                )
+            write_index(conn, self.schema, manifest, documents, records)
         self._manifest, self._documents, self._chunks = None, None, None
         # Fresh statistics and visibility map: the planner reads postings by index only.
         with self._cursor() as conn:
             for table in ("postings", "terms", "chunks", "documents"):
-                conn.execute(f"VACUUM (ANALYZE) {s}.{table}")
-
-    def _write_documents(self, conn: Any, documents: Sequence[Document]) -> None:
-        s = self.schema
-        ids = [d.doc_id for d in documents]
-        conn.execute(f"DELETE FROM {s}.documents WHERE NOT (doc_id = ANY(%s))", (ids,))
-        seen: set[str] = set()
-        for pos, d in enumerate(documents):
-            if d.doc_id in seen:
-                continue
-            seen.add(d.doc_id)
-            conn.execute(
-                f"""INSERT INTO {s}.documents VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)
-                ON CONFLICT (doc_id) DO UPDATE SET pos = excluded.pos, source = excluded.source,
-                  doc_number = excluded.doc_number, issuer_key = excluded.issuer_key,
-                  type_key = excluded.type_key, date = excluded.date,
-                  text_sha256 = excluded.text_sha256, body = excluded.body""",
-                (
-                    d.doc_id,
-                    pos,
-                    d.source,
-                    d.doc_number,
-                    folded_key(d.issuer or ""),
-                    folded_key(d.doc_type),
-                    d.date,
-                    hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
-                    _DOC.dump_json(d).decode("utf-8"),
-                ),
-            )
+                conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def drop(self) -> None:
         with self._cursor(write=True) as conn:
@@ -486,38 +358,8 @@ class PostgresStore:
         self._manifest, self._documents, self._chunks = None, None, None
 
 
-def _where(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
-    """SQL conditions on ``d`` (documents) for a filter, and their named parameters."""
-    if not filters:
-        return "", {}
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    if filters.doc_ids:
-        parts.append("(d.doc_id = ANY(%(doc_ids)s) OR d.doc_number = ANY(%(doc_ids)s))")
-        params["doc_ids"] = list(filters.doc_ids)
-    if filters.issuers:
-        parts.append("d.issuer_key LIKE ANY(%(issuers)s)")
-        params["issuers"] = [
-            "%" + re.sub(r"([\\%_])", r"\\\1", folded_key(i)) + "%" for i in filters.issuers
-        ]
-    if filters.doc_types:
-        parts.append("d.type_key = ANY(%(types)s)")
-        params["types"] = [folded_key(t) for t in filters.doc_types]
-    if filters.date_from:
-        parts.append("d.date >= %(date_from)s")
-        params["date_from"] = filters.date_from
-    if filters.date_to:
-        parts.append("d.date <= %(date_to)s")
-        params["date_to"] = filters.date_to
-    return " AND ".join(parts), params
-
-
-def _with(manifest: Manifest, **changes: Any) -> Manifest:
-    return Manifest(**{**manifest.__dict__, **changes})
-
-
-def _scalar(conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
-    row = conn.execute(sql, params).fetchone()
+def _scalar(conn: Any, query: str, params: Sequence[Any] = ()) -> Any:
+    row = conn.execute(query, params).fetchone()
     return row[0] if row else None
 
 

@@ -29,6 +29,12 @@ exact BM25 only for a chunk none of whose terms puts it among a term's best post
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from assistant.documents.textnorm import folded_key
+from assistant.search.filters import SearchFilters
+
 K1, B = 1.5, 0.75  # bm25s's defaults
 SCHEMA_VERSION = 2  # 2: integer postings keys, impact-ordered postings
 HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
@@ -130,3 +136,29 @@ EXACT_LEXICAL = (
     GROUP BY c.id ORDER BY score DESC, c.id LIMIT %(k)s
 """
 )
+
+
+def filter_sql(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on ``d`` (documents) for a filter, and their named parameters."""
+    if not filters:
+        return "", {}
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.doc_ids:
+        parts.append("(d.doc_id = ANY(%(doc_ids)s) OR d.doc_number = ANY(%(doc_ids)s))")
+        params["doc_ids"] = list(filters.doc_ids)
+    if filters.issuers:
+        parts.append("d.issuer_key LIKE ANY(%(issuers)s)")
+        params["issuers"] = [
+            "%" + re.sub(r"([\\%_])", r"\\\1", folded_key(i)) + "%" for i in filters.issuers
+        ]
+    if filters.doc_types:
+        parts.append("d.type_key = ANY(%(types)s)")
+        params["types"] = [folded_key(t) for t in filters.doc_types]
+    if filters.date_from:
+        parts.append("d.date >= %(date_from)s")
+        params["date_from"] = filters.date_from
+    if filters.date_to:
+        parts.append("d.date <= %(date_to)s")
+        params["date_to"] = filters.date_to
+    return " AND ".join(parts), params
