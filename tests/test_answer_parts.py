@@ -97,19 +97,35 @@ def test_figures_are_compared_by_value() -> None:
 def test_a_line_wrapped_inside_a_sentence_does_not_end_it() -> None:
     """PDF and web text break lines inside sentences; the quote keeps the whole sentence
     ("… đôn đốc, tổ\nchức thực hiện …"), while an item, an article or a title still starts
-    its own."""
+    its own. Where each line is a paragraph (Word), a heading stays above its body."""
     from assistant.answering.citations import sentence_spans
 
-    text = (
+    wrapped = (
         "Bộ trưởng Bộ Công an có trách nhiệm hướng dẫn, kiểm tra, đôn đốc, tổ\n"
-        "chức thực hiện Nghị định này và báo cáo Chủ tịch\n"
+        "chức thực hiện Nghị định này và báo cáo cấp trên cùng với Chủ tịch\n"
         "UBND tỉnh.\n"
         "a) Điểm mới\n"
-        "2. Khoản mới\n"
-        "Điều 6. Điều mới"
+        "2. Khoản mới với nội dung được viết dài cho đến lề phải của trang\n"
+        "giấy, rồi xuống dòng.\n"
+        "Điều 6. Điều mới\n"
+        "Các cơ quan, đơn vị có trách nhiệm tổ chức thực hiện nghiêm túc và\n"
+        "hiệu quả các nội dung của văn bản này, trong phạm vi được giao.\n"
     )
-    quoted = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
-    assert quoted[0].endswith("Chủ tịch\nUBND tỉnh.")
+    quoted = [wrapped[s:e] for s, e in sentence_spans(wrapped, 0, len(wrapped))]
     assert quoted[0].startswith("Bộ trưởng")
+    assert quoted[0].endswith("Chủ tịch\nUBND tỉnh.")
     assert "a) Điểm mới" in quoted
-    assert not any("Điểm mới\n2" in q or "mới\nĐiều" in q for q in quoted)
+    assert not any("Điểm mới\n2" in q or "xuống dòng.\nĐiều" in q for q in quoted)
+    lines = "6. Sở Y tế\nChủ trì, phối hợp thực hiện.\n7. Sở Tài chính\nBố trí kinh phí.\n"
+    quoted = [lines[s:e] for s, e in sentence_spans(lines, 0, len(lines))]
+    assert "Chủ trì, phối hợp thực hiện." in quoted
+
+
+def test_a_document_the_corpus_does_not_hold_is_said_to_be_absent(engine: Engine) -> None:
+    """A question about a numbered document the corpus does not hold is not answered with
+    another document's clause; nearby clauses are only offered."""
+    a = ask(engine, "Nghị định 93/2021/NĐ-CP quy định gì về vận động quyên góp?")
+    assert a.abstained
+    assert "Kho văn bản không có văn bản số “93/2021/NĐ-CP”" in a.text
+    assert not any(s.kind == "fact" for s in a.statements)
+    assert_grounded(engine, a)

@@ -107,7 +107,7 @@ _INTERROGATIVE = re.compile(
 _JOINS = re.compile(r"\s*(?:,\s*con\b|;|,?\s+va\s+|,\s+)\s*")
 # Asking for several things: "những hạn chế nào", "gồm những nội dung gì", "các … nào".
 _MANY = re.compile(
-    r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?(?:nao|gi)\b|\bgom\b|\bliet ke\b|\bnhung gi\b"
+    r"\b(?:nhung|cac)\s+(?:\w+\s+){0,7}?(?:nao|gi)\b|\bgom\b|\bliet ke\b|\bnhung gi\b"
 )
 _COMPARE = re.compile(r"^\s*so sanh\b|\b(?:khac nhau|giong nhau|khac gi)\b")
 # "So sánh …", "… và …": words that only frame the comparison.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answering.citations import cite_chunk, cite_text
+from assistant.answering.citations import cite_chunk, cite_text, cite_unit
 from assistant.documents.textnorm import strip_markup
 from assistant.search.retrieval import SearchHit
 from assistant.types import Answer, Chunk, Citation, Document, Statement
@@ -59,6 +59,22 @@ class AnswerBuilder:
     ) -> None:
         n = self._number(lambda i: cite_chunk(i, d, chunk, span), (d.doc_id, *span))
         self._add(Statement(text, (n,) if n else (), kind))
+
+    def fact_unit(
+        self,
+        text: str,
+        d: Document,
+        clause: tuple[str, str, tuple[str, ...]],
+        span: tuple[int, int],
+        whole: tuple[int, int],
+    ) -> None:
+        """A fact quoted from a unit that is no chunk of its own; ``clause``: (unit label,
+        full citation label, clause path)."""
+        unit, label, path = clause
+        n = self._number(
+            lambda i: cite_unit(i, d, unit, label, path, span, whole), (d.doc_id, *span)
+        )
+        self._add(Statement(text, (n,) if n else ()))
 
     def fact_text(self, text: str, d: Document, part: str, start: int, end: int) -> None:
         """A fact about the document itself (signer, date, số hiệu …) followed by the words

@@ -9,9 +9,12 @@ statement that no longer has a valid marker.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from assistant.documents.blocks import wrap_mode
+from assistant.documents.layout import split_lines
 from assistant.documents.textnorm import folded_key
 from assistant.types import Answer, Chunk, Citation, Clause, Document, Statement
 
@@ -37,6 +40,7 @@ def body_span(chunk: Chunk) -> tuple[int, int]:
         and len(first) <= MAX_HEADING_CHARS
         and _HEADING_LINE_RE.match(first)
         and not re.search(r"[.;!?]\**\s*$", first)
+        and not _wraps(text, len(first))  # "1. Tài liệu của các tổ chức …, các\ntổ chức …"
     ):
         offset = len(first) + 1  # "6. Sở Y tế" above its body: quote the body
         while offset < len(text) and text[offset] in " \n":
@@ -60,13 +64,25 @@ _WRAPPED_LINE_RE = re.compile(
 _OPEN_LINE_END_RE = re.compile(r"[^.;:!?…”\")\]»*|\s]\s*$")
 
 
-def _wraps(text: str, newline: int) -> bool:
-    """True when the line break at ``newline`` is a wrap inside a sentence, not its end."""
+@functools.lru_cache(maxsize=64)
+def _hard_wrapped(text: str) -> bool:
+    """True for text whose lines were wrapped at a margin (PDF layers, web Markdown), False
+    when each line is a paragraph (Word): the same reading the parser makes of the document.
+    (A ``str`` caches its hash, so a document's text is examined once.)"""
+    return wrap_mode(split_lines(text)) != "lines"
+
+
+def _wraps(text: str, newline: int, upper_goes_on: bool = False) -> bool:
+    """True when the line break at ``newline`` is a wrap inside a sentence, not its end. In
+    text where a line is a paragraph only a lower-case next line goes on (a page break);
+    "6. Sở Y tế" above "Chủ trì …" is a heading above its body."""
     line_start = text.rfind("\n", 0, newline) + 1
-    return bool(
-        _OPEN_LINE_END_RE.search(text, line_start, newline)
-        and _WRAPPED_LINE_RE.match(text, newline + 1)
-    )
+    if not _OPEN_LINE_END_RE.search(text, line_start, newline):
+        return False
+    following = _WRAPPED_LINE_RE.match(text, newline + 1)
+    if not following:
+        return False
+    return upper_goes_on or not text[following.end() - 1].isupper()
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -74,9 +90,13 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     a line break ends a sentence unless the text was only wrapped there."""
     spans = []
     pos = start
+    wrapped: bool | None = None
     for m in _SENTENCE_END_RE.finditer(text, start, end):
-        if text[m.start()] == "\n" and _wraps(text, m.start()):
-            continue
+        if text[m.start()] == "\n":
+            if wrapped is None:
+                wrapped = _hard_wrapped(text)
+            if _wraps(text, m.start(), wrapped):
+                continue
         stop = m.start() + 1 if text[m.start()] != "\n" else m.start()
         if stop > pos:
             spans.append((pos, stop))
@@ -179,6 +199,30 @@ def cite_clause(number: int, document: Document, clause: Clause, span: tuple[int
         clause_path=clause.path,
         clause_start=clause.start,
         clause_end=clause.end,
+    )
+
+
+def cite_unit(
+    number: int,
+    document: Document,
+    clause: str,
+    label: str,
+    path: tuple[str, ...],
+    span: tuple[int, int],
+    whole: tuple[int, int],
+) -> Citation | None:
+    """Words of a unit no single chunk holds (the lead above a list's điểm), by its label."""
+    if not 0 <= span[0] < span[1] <= len(document.text):
+        return None
+    return _citation(
+        number,
+        document,
+        *span,
+        label=label,
+        clause=clause,
+        clause_path=path,
+        clause_start=whole[0],
+        clause_end=whole[1],
     )
 
 

@@ -26,10 +26,12 @@ from assistant.answering.answer_builder import (
     RELATED_NOTE,
     AnswerBuilder,
     display_quote,
+    document_name,
 )
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.compose_metadata import MetadataAnswers
+from assistant.answering.enumeration import enumeration_at, lead_label, lead_span
 from assistant.answering.premise import diverges, missing_figures, quoted, unsupported_rest
 from assistant.answering.responsibility import (
     Assignment,
@@ -41,6 +43,7 @@ from assistant.documents.facts import (
     is_deadline,
     is_figure,
 )
+from assistant.documents.layout import SO_HIEU_RE
 from assistant.documents.relations import Relation
 from assistant.documents.textnorm import folded_key, strip_markup
 from assistant.search.bodies import bare_head
@@ -147,6 +150,21 @@ class Composer:
         """Score the part's evidence; abstain when the model finds it does not answer, and
         state the nearest clause as the answer when the model finds it does."""
         evidence = self._evidence(b, start[0])
+        unknown = _unknown_document(part)
+        cited_numbers = " ".join(
+            str(self.chunks[i].metadata.get("doc_number") or "") for i in evidence.chunk_ids
+        )
+        if unknown and not b.abstained and unknown not in cited_numbers:
+            # (An article of a codification is cited by its own decree: that one is held.)
+            # "Nghị định 13/2023/NĐ-CP quy định …" when the corpus does not hold it: another
+            # document's clause is no answer about it.
+            b.demote(
+                start[0],
+                f"Kho văn bản không có văn bản số {quoted(unknown, 'được hỏi')}: các văn bản trong"
+                " kho không nêu thông tin này.",
+            )
+            b.settled = True
+            return PartDecision(part, {}, None, False)
         missing = _places_missing(part, evidence)
         if evidence.found and missing:
             # A place no document is from, and the evidence does not name: another place's text.
@@ -460,6 +478,8 @@ class Composer:
             self._related(b, question, docs, filters, hits)
             return
         top = usable[0][0]
+        if many and self._enumeration(b, top, terms):
+            return
         if many:
             # A list: the items beside the best one (same khoản or heading) belong to it.
             parent = top.chunk.clause_path[:-1]
@@ -474,6 +494,45 @@ class Composer:
         for hit, span in usable[:3]:
             if hit is top or (_answers(hit, terms, asked) and hit.score >= 0.6 * top.score):
                 b.quote(hit, span)
+
+    def _enumeration(self, b: AnswerBuilder, top: SearchHit, terms: Sequence[str]) -> bool:
+        """A list asked for, answered by the announced list the best clause belongs to: its
+        lead and all its items (False when the clause is in no such list)."""
+        found = enumeration_at(self.searcher.index.chunks, self._positions[top.chunk.id])
+        if found is None:
+            return False
+        d = top.document
+        if found.lead is not None:
+            lead = found.lead
+            span = quote_span(d, lead, focus=terms)
+            b.fact(
+                f"Theo {lead.clause_label} {document_name(d)}: "
+                f"“{display_quote(d.text[span[0] : span[1]])}”",
+                d,
+                lead,
+                span,
+            )
+        else:
+            unit, label = lead_label(found)
+            where = lead_span(d.text, found)
+            first, last = found.items[0], found.items[-1]
+            if where is None:
+                b.note(f"Theo {unit} {document_name(d)}:")
+            else:
+                b.fact_unit(
+                    f"Theo {unit} {document_name(d)}: “{display_quote(d.text[slice(*where)])}”",
+                    d,
+                    (unit, label, first.clause_path[:-1]),
+                    where,
+                    (where[0], last.end),
+                )
+        for item in found.items:
+            span = quote_span(d, item, focus=terms, max_chars=ITEM_CHARS)
+            words = display_quote(d.text[span[0] : span[1]])
+            b.fact(f"- {found.item_label(item)}: “{words}”", d, item, span)
+        if found.more:
+            b.note(f"(Còn {found.more} mục khác tại {found.where}: xem toàn văn.)")
+        return True
 
     # -- helpers -------------------------------------------------------------------------
     def _topic_terms(self, question: str, *, synonyms: bool = True) -> list[str]:
@@ -586,6 +645,16 @@ def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None =
     if _enough(overlap(terms, text), terms):
         return True
     return hit.body_match > 0 and asked is not None and not asked
+
+
+def _unknown_document(part: Part) -> str:
+    """The document number the part names, as written, when the corpus holds no document of
+    that number and the part names none it holds; "" otherwise."""
+    c = part.constraints
+    if not c.unknown_documents or c.documents:
+        return ""
+    found = SO_HIEU_RE.search(part.text)
+    return found.group(0) if found else ""
 
 
 def _places_missing(part: Part, evidence: Evidence) -> str:
