@@ -30,6 +30,7 @@ from assistant.evaluation.bench_cli import benchmark_app
 from assistant.learn.cli import learn_app
 from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
 from assistant.search.embedder import prepare_model
+from assistant.search.ingest import BuildObserver, BuildStatus
 from assistant.search.retrieval import SearchFilters
 from assistant.search.stores import server
 from assistant.settings import Settings
@@ -213,7 +214,8 @@ def model_prepare(
 
 
 def _open_engine(*, rebuild: bool = False, force: bool = False) -> Engine:
-    """Open the engine with a progress bar for any embedding work it has to do."""
+    """Open the engine with a progress bar for any embedding work it has to do: documents
+    and chunks done, passages per second and the time left (``search/ingest.py``)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -226,14 +228,20 @@ def _open_engine(*, rebuild: bool = False, force: bool = False) -> Engine:
     ) as bar:
         task = bar.add_task("Nhúng các đoạn văn bản", total=None, visible=False)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, visible=True)
+        def show(status: BuildStatus) -> None:
+            bar.update(
+                task,
+                completed=status.chunks_done,
+                total=status.chunks,
+                description=f"Nhúng: {status.describe()}",
+                visible=True,
+            )
 
         return open_engine(
             rebuild=rebuild,
             force=force,
             notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
-            progress=progress,
+            progress=BuildObserver(show),
         )
 
 

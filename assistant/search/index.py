@@ -27,6 +27,7 @@ from assistant.documents.chunking import CHUNKER_VERSION
 from assistant.documents.corpus import Corpus
 from assistant.errors import IndexMismatchError
 from assistant.search.embedder import Embedder
+from assistant.search.ingest import CHECKPOINT, EmbeddingCheckpoint, embed_missing
 from assistant.search.lexical import tokenize, tokenizer_id
 from assistant.search.stores.base import INDEX_FORMAT, ChunkRecord, ChunkStore, Manifest
 from assistant.search.stores.embedded import EmbeddedStore, build_lock, read_manifest
@@ -238,9 +239,12 @@ def build_index(
     if isinstance(path, Path):
         with build_lock(path, timeout=timeout, notify=notify):
             store: ChunkStore = EmbeddedStore(path)
-            return _build(corpus, embedder, store, expected, batch_size, progress, force)
+            checkpoint = EmbeddingCheckpoint(path / CHECKPOINT)
+            return _build(
+                corpus, embedder, store, expected, batch_size, progress, force, checkpoint
+            )
     with path.build_lock(timeout=timeout, notify=notify):  # type: ignore[attr-defined]
-        return _build(corpus, embedder, path, expected, batch_size, progress, force)
+        return _build(corpus, embedder, path, expected, batch_size, progress, force, None)
 
 
 def _build(
@@ -251,22 +255,30 @@ def _build(
     batch_size: int,
     progress: Progress | None,
     force: bool,
+    checkpoint: EmbeddingCheckpoint | None,
 ) -> LoadedIndex:
     started = time.perf_counter()
     documents = tuple(p.document for p in corpus.documents)
     by_id = {d.doc_id: d for d in documents}
+    doc_positions = {d.doc_id: n for n, d in enumerate(documents)}
     chunks = corpus.chunks
     texts = [embedding_text(c, by_id[c.doc_id]) for c in chunks]
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    # Vectors of the live index (unless forced: they may be the damage being repaired),
+    # then those an interrupted build embedded (fresh, checked as they are read).
     cached = {} if force else store.reusable_vectors(embedder.model_id)
-    todo = [i for i, k in enumerate(keys) if k not in cached]
-    new_vectors: dict[str, np.ndarray] = {}
-    for done, start in enumerate(range(0, len(todo), batch_size)):
-        batch = todo[start : start + batch_size]
-        encoded = embedder.encode_documents([texts[i] for i in batch])
-        new_vectors.update(zip((keys[i] for i in batch), encoded, strict=True))
-        if progress:
-            progress(min((done + 1) * batch_size, len(todo)), len(todo))
+    if checkpoint is not None:
+        cached.update(checkpoint.load(embedder.model_id))
+    new_vectors = embed_missing(
+        texts,
+        keys,
+        [doc_positions[c.doc_id] for c in chunks],
+        cached,
+        embedder,
+        batch_size=batch_size,
+        checkpoint=checkpoint,
+        progress=progress,
+    )
     # Vectors at hand give the dimension; asking the embedder would load the model just for
     # that when every vector is reused (a rebuild after a parser change).
     known = next(iter(new_vectors.values()), None)
@@ -289,9 +301,11 @@ def _build(
         n_chunks=len(chunks),
         built_at=time.time(),
         build_seconds=round(time.perf_counter() - started, 3),
-        reused_vectors=len(chunks) - len(todo),
+        reused_vectors=len(chunks) - len(new_vectors),
         source_hashes={d.source: text_hash(d.text) for d in documents},
         skipped={s.source: s.reason for s in corpus.skipped},
     )
     store.write(manifest, documents, records)
+    if checkpoint is not None:
+        checkpoint.remove()  # the new index holds every vector now
     return LoadedIndex.of(store)
