@@ -38,6 +38,16 @@ _QUALIFIERS = frozenset(
     "cac cap cap tinh thanh pho quan huyen xa phuong thi tran trung uong dia phuong co so "
     "toan noi cua o tai tren dia ban hien nay nam nay".split()
 )
+# The tiers of local government (Luật Tổ chức chính quyền địa phương): a body of one tier is
+# not the body of another of the same name. ("thành phố", "thị" are of more than one tier.)
+_TIER = {
+    "trung": "0",
+    "tinh": "1",
+    "huyen": "2",
+    "quan": "2",
+    "xa": "3",
+    "phuong": "3",
+}
 MAX_ECHO = 60
 
 
@@ -123,6 +133,9 @@ def diverges(asked: Sequence[str], n: int, found_key: str) -> bool:
     at = key.find(f" {prefix} ")
     after = key[at + len(prefix) + 2 :].split() if at >= 0 else []
     nxt = asked[n]
+    tiers = (_TIER.get(after[0]) if after else None, _TIER.get(nxt))
+    if None not in tiers and tiers[0] != tiers[1]:
+        return True  # "Ủy ban nhân dân cấp tỉnh" for "… cấp xã": another level, another body
     return (
         bool(after) and after[0] != nxt and after[0] not in _QUALIFIERS and nxt not in _QUALIFIERS
     )
