@@ -74,6 +74,9 @@ def test_an_interrupted_build_resumes_with_the_batches_it_embedded(
     )
     again = load_index(root, expected_manifest(HashingEmbedder().model_id, CORPUS_DIR))
     assert again.chunks == reference.chunks
+    some = reference.chunks[17]
+    assert again.chunks_by_id[some.id] == some and again.position(some.id) == 17
+    assert again.position("no-such-chunk") is None and "no-such-chunk" not in again.chunks_by_id
 
 
 def test_an_interrupted_rebuild_keeps_the_live_index(tmp_path: Path, corpus: Corpus) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from assistant.search.embedder import Embedder
 from assistant.search.ingest import CHECKPOINT, EmbeddingCheckpoint, embed_missing
 from assistant.search.lexical import tokenize, tokenizer_id
 from assistant.search.stores.base import INDEX_FORMAT, ChunkRecord, ChunkStore, Manifest
+from assistant.search.stores.chunk_table import ChunkTable
 from assistant.search.stores.embedded import EmbeddedStore, build_lock, read_manifest
 from assistant.types import Chunk, Document
 
@@ -136,6 +137,28 @@ class LoadedIndex:
             cache = {d.doc_id: d for d in self.documents}
             object.__setattr__(self, "_by_id", cache)
         return cache
+
+    @property
+    def chunks_by_id(self) -> Mapping[str, Chunk]:
+        """The chunks by id: read on demand when the store keeps them on disk (use this,
+        not a dict built from ``chunks``, which would hold every chunk in memory)."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.by_id
+        cache = self.__dict__.get("_chunks_by_id")
+        if cache is None:
+            cache = {c.id: c for c in self.chunks}
+            object.__setattr__(self, "_chunks_by_id", cache)
+        return cache
+
+    def position(self, chunk_id: str) -> int | None:
+        """A chunk's position in ``chunks`` (its row in the vectors), or None."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.position(chunk_id)
+        cache = self.__dict__.get("_chunk_positions")
+        if cache is None:
+            cache = {c.id: i for i, c in enumerate(self.chunks)}
+            object.__setattr__(self, "_chunk_positions", cache)
+        return cache.get(chunk_id)
 
     @property
     def vectors(self) -> faiss.Index | _StoredVectors:

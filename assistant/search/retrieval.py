@@ -10,6 +10,8 @@ these matches: a question that names a body ("Sở Y tế", "HĐND quận"), a d
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,29 +74,38 @@ def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
 
 
 class PhraseIndex:
-    """Which texts contain a phrase: one ``str.find`` pass over all of them joined, instead
-    of a Python loop over every text (100,000 clauses: a few milliseconds, not seconds)."""
+    """Which texts contain a phrase: one ``find`` pass over all of them joined, instead
+    of a Python loop over every text (100,000 clauses: a few milliseconds, not seconds).
+
+    The texts are folded keys, nearly all ASCII: joined as UTF-8 bytes they take one byte
+    a character, and are appended one by one (no list of every text on the way)."""
 
     SEPARATOR = "\n"  # folded keys have single spaces only, so no text contains it
 
-    def __init__(self, texts: list[str]) -> None:
-        self._joined = self.SEPARATOR.join(texts)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-        self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    def __init__(self, texts: Iterable[str]) -> None:
+        joined = bytearray()
+        starts = array("q")
+        for text in texts:
+            starts.append(len(joined))
+            joined += text.encode("utf-8")
+            joined += b"\n"
+        self._joined = joined
+        self._starts = np.frombuffer(starts, dtype=np.int64) if starts else np.empty(0, np.int64)
 
     def containing(self, phrase: str) -> list[int]:
         """Positions of the texts containing ``phrase``, in order, each once."""
         if not phrase or self.SEPARATOR in phrase:
             return []
+        wanted = phrase.encode("utf-8")  # UTF-8 finds only whole characters
         out: list[int] = []
-        pos = self._joined.find(phrase)
+        pos = self._joined.find(wanted)
         while pos >= 0:
             i = int(np.searchsorted(self._starts, pos, side="right")) - 1
             out.append(i)
             following = i + 1
             if following == len(self._starts):
                 break
-            pos = self._joined.find(phrase, int(self._starts[following]))
+            pos = self._joined.find(wanted, int(self._starts[following]))
         return out
 
 
@@ -131,20 +142,20 @@ class HybridSearcher:
         # One pass over the chunks (the embedded store reads them from disk), keeping only
         # what matching needs: each chunk's document, last heading, opening and folded text.
         positions = {d.doc_id: n for n, d in enumerate(index.documents)}
-        doc_pos: list[int] = []
+        doc_pos = array("q")
         headings: list[str] = []
         openings: list[str] = []
-        folded: list[str] = []
-        for c in index.chunks:
-            doc_pos.append(positions[c.doc_id])
-            headings.append(" ".join(c.breadcrumb[-1:]))
-            openings.append(c.clean_text[:TEXT_KEY_CHARS])  # all BodyIndex reads of a text
-            folded.append(folded_key(c.clean_text))
+
+        def folded_texts() -> Iterator[str]:  # the pass, feeding the phrase index
+            for c in index.chunks:
+                doc_pos.append(positions[c.doc_id])
+                headings.append(" ".join(c.breadcrumb[-1:]))
+                openings.append(c.clean_text[:TEXT_KEY_CHARS])  # all BodyIndex reads of it
+                yield folded_key(c.clean_text)
+
+        self._phrases = PhraseIndex(folded_texts())
         self._chunk_doc_pos = np.array(doc_pos, dtype=np.int64)
         self._bodies = BodyIndex(headings, openings)
-        del headings, openings
-        self._phrases = PhraseIndex(folded)
-        del folded
         # A store that answers by position (the embedded one) needs no id → position map.
         self._positions: dict[str, int] = (
             {}
