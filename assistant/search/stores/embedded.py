@@ -9,8 +9,8 @@ Layout of ``index_dir/<name>/``:
   ``manifest.json`` (what it was built from), ``documents.json`` (the documents as JSON,
   never pickle), ``chunks.sqlite`` (each chunk as JSON with its id, document and embedding
   key, read on demand: ``chunk_table.py``), ``vectors.faiss`` (exact inner product over
-  L2-normalised vectors), ``bm25/`` (bm25s arrays, memory-mapped when opened: a query
-  reads only its terms' postings) and ``checksums.json`` (sha256 of every other file,
+  L2-normalised vectors), ``bm25/`` (bm25s arrays; a query reads only its terms'
+  postings from them: ``postings.py``) and ``checksums.json`` (sha256 of every other file,
   written last and checked at open, as Lucene does).
   The previous generation is kept until the next build, for readers that opened it.
 
@@ -47,6 +47,7 @@ from assistant.search.stores.base import (
     wait_for_lock,
 )
 from assistant.search.stores.chunk_table import ChunkTable, write_chunk_table
+from assistant.search.stores.postings import PostingsReader
 from assistant.types import Chunk, Document
 
 _DOCS = TypeAdapter(list[Document])
@@ -107,6 +108,7 @@ class EmbeddedStore:
         index: faiss.Index | None = None,
         bm25: bm25s.BM25 | None = None,
         folder: Path | None = None,
+        postings: PostingsReader | None = None,
     ) -> None:
         self.root = root
         self.folder = folder or root
@@ -115,6 +117,7 @@ class EmbeddedStore:
         self._chunks = chunks
         self.index = index
         self.bm25 = bm25
+        self._postings = postings
         doc_positions = {d.doc_id: n for n, d in enumerate(documents)}
         doc_ids = (
             chunks.column("doc_id")
@@ -146,7 +149,9 @@ class EmbeddedStore:
             documents = tuple(_DOCS.validate_json((folder / "documents.json").read_bytes()))
             chunks = ChunkTable(folder / CHUNKS)
             index = faiss.read_index(str(folder / "vectors.faiss"))
+            # Mapped, never touched: queries read their postings from the files.
             bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
+            postings = PostingsReader(folder / "bm25", len(chunks), bm25.dtype)
         except IndexMismatchError:
             raise
         except Exception as exc:  # any damaged file means: rebuild
@@ -163,7 +168,7 @@ class EmbeddedStore:
             check_vectors(block, f"{folder} (từ hàng {start})")
         try:
             return cls(root, manifest=manifest, documents=documents, chunks=chunks,
-                       index=index, bm25=bm25, folder=folder)  # fmt: skip
+                       index=index, bm25=bm25, folder=folder, postings=postings)  # fmt: skip
         except KeyError as exc:
             raise IndexMismatchError(f"Đoạn của văn bản không có trong chỉ mục: {exc}.") from exc
 
@@ -239,7 +244,11 @@ class EmbeddedStore:
     ) -> list[tuple[int, float]]:
         if self.bm25 is None or not terms or not self._chunks:
             return []
-        scores = self.bm25.get_scores(list(terms))
+        if self._postings is not None:
+            vocab = self.bm25.vocab_dict
+            scores = self._postings.scores([vocab[t] for t in terms if t in vocab])
+        else:  # an index built in this process: its arrays are in memory already
+            scores = self.bm25.get_scores(list(terms))
         scores = np.where(allowed, scores, 0.0)
         if len(scores) > 4 * k:  # 100,000 clauses: no full sort
             part = np.argpartition(-scores, k)[:k]
