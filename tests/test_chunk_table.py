@@ -46,6 +46,9 @@ def test_lookup_by_id_and_columns(table: ChunkTable, chunks: tuple[Chunk, ...]) 
     assert list(by_id) == [c.id for c in chunks]
     assert list(table.column("key")) == [f"key-{i}" for i in range(len(chunks))]
     assert table.ids_at([9, 1]) == [chunks[9].id, chunks[1].id]
+    doc_id = chunks[40].doc_id
+    assert table.of_document(doc_id) == [c for c in chunks if c.doc_id == doc_id]
+    assert table.of_document("no-such-document") == []
 
 
 def test_a_changed_chunk_is_not_equal(table: ChunkTable, chunks: tuple[Chunk, ...]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import islice, pairwise
 
@@ -197,15 +197,25 @@ class BodyIndex:
     100,000 clauses milliseconds, not seconds.
     """
 
-    def __init__(self, headings: Sequence[str], texts: Sequence[str]) -> None:
-        heading_ids: dict[str, int] = {}
+    def __init__(self, headings: Iterable[str], texts: Iterable[str]) -> None:
         keyed = lru_cache(maxsize=None)(body_key)  # headings repeat across clauses
-        self._chunk_heading = np.array(
-            [heading_ids.setdefault(keyed(h), len(heading_ids)) for h in headings],
-            dtype=np.int64,
+        self._index(map(keyed, headings), (body_key(t[:TEXT_KEY_CHARS]) for t in texts))
+
+    @classmethod
+    def from_keys(cls, heading_keys: Iterable[str], text_keys: Iterable[str]) -> BodyIndex:
+        """From keys made beforehand: ``body_key`` of each clause's last heading and of its
+        text's first ``TEXT_KEY_CHARS`` characters (one pass over chunks read from disk)."""
+        index = cls.__new__(cls)
+        index._index(heading_keys, text_keys)
+        return index
+
+    def _index(self, heading_keys: Iterable[str], text_keys: Iterable[str]) -> None:
+        heading_ids: dict[str, int] = {}
+        self._chunk_heading = np.fromiter(
+            (heading_ids.setdefault(k, len(heading_ids)) for k in heading_keys), dtype=np.int64
         )
         self._headings = list(heading_ids)
-        self._texts = [body_key(t[:TEXT_KEY_CHARS]) for t in texts]
+        self._texts = list(text_keys)
         self._leads = [m.end() if (m := _LEAD_RE.match(t)) else 0 for t in self._texts]
         self._openings: dict[int, tuple[np.ndarray, list[str]]] = {}
         self._has_break = any(_OPENING_RE.search(t, 1) for t in self._texts)

@@ -150,6 +150,12 @@ class LoadedIndex:
             object.__setattr__(self, "_chunks_by_id", cache)
         return cache
 
+    def chunks_of(self, doc_id: str) -> Sequence[Chunk]:
+        """One document's chunks in order, without a pass over every chunk."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.of_document(doc_id)
+        return tuple(c for c in self.chunks if c.doc_id == doc_id)
+
     def position(self, chunk_id: str) -> int | None:
         """A chunk's position in ``chunks`` (its row in the vectors), or None."""
         if isinstance(self.chunks, ChunkTable):

@@ -13,6 +13,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.documents.textnorm import folded_key, nfc
-from assistant.search.bodies import TEXT_KEY_CHARS, BodyIndex, bodies_in_question
+from assistant.search.bodies import TEXT_KEY_CHARS, BodyIndex, bodies_in_question, body_key
 from assistant.search.embedder import Embedder
 from assistant.search.filters import SearchFilters
 from assistant.search.fusion import FEATURES, FusionModel, candidate_features
@@ -143,19 +144,20 @@ class HybridSearcher:
         # what matching needs: each chunk's document, last heading, opening and folded text.
         positions = {d.doc_id: n for n, d in enumerate(index.documents)}
         doc_pos = array("q")
-        headings: list[str] = []
-        openings: list[str] = []
+        heading_keys: list[str] = []  # shared strings: headings repeat
+        text_keys: list[str] = []
+        heading_key = lru_cache(maxsize=None)(body_key)
 
         def folded_texts() -> Iterator[str]:  # the pass, feeding the phrase index
             for c in index.chunks:
                 doc_pos.append(positions[c.doc_id])
-                headings.append(" ".join(c.breadcrumb[-1:]))
-                openings.append(c.clean_text[:TEXT_KEY_CHARS])  # all BodyIndex reads of it
+                heading_keys.append(heading_key(" ".join(c.breadcrumb[-1:])))
+                text_keys.append(body_key(c.clean_text[:TEXT_KEY_CHARS]))
                 yield folded_key(c.clean_text)
 
         self._phrases = PhraseIndex(folded_texts())
         self._chunk_doc_pos = np.array(doc_pos, dtype=np.int64)
-        self._bodies = BodyIndex(headings, openings)
+        self._bodies = BodyIndex.from_keys(heading_keys, text_keys)
         # A store that answers by position (the embedded one) needs no id → position map.
         self._positions: dict[str, int] = (
             {}

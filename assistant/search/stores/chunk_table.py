@@ -31,7 +31,8 @@ CREATE TABLE chunks (
     doc_id TEXT NOT NULL,
     key TEXT NOT NULL,         -- hash of the embedded text: the key its vector is reused by
     data BLOB NOT NULL         -- the Chunk as JSON (never pickle)
-)
+);
+CREATE INDEX chunks_by_document ON chunks (doc_id, pos)
 """
 
 
@@ -40,7 +41,7 @@ def write_chunk_table(path: Path, chunks: Iterable[tuple[Chunk, str]]) -> int:
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")  # the caller fsyncs the finished file
-        db.execute(_SCHEMA)
+        db.executescript(_SCHEMA)
         count = 0
         page: list[tuple[int, str, str, str, bytes]] = []
         for chunk, key in chunks:
@@ -145,6 +146,11 @@ class ChunkTable(Sequence[Chunk]):
     def position(self, chunk_id: str) -> int | None:
         rows = self._query("SELECT pos FROM chunks WHERE id = ?", (chunk_id,))
         return int(rows[0][0]) if rows else None
+
+    def of_document(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks, in order (its rows only, not a pass over the table)."""
+        rows = self._query("SELECT pos FROM chunks WHERE doc_id = ? ORDER BY pos", (doc_id,))
+        return self.at(pos for (pos,) in rows)
 
     def ids_at(self, positions: Sequence[int]) -> list[str]:
         """The ids of the chunks at ``positions``, in that order, without reading them."""
