@@ -66,5 +66,13 @@ def test_a_lead_paragraph_brings_the_units_after_it() -> None:
 
 def test_a_clause_outside_any_list_is_no_enumeration() -> None:
     chunks = _chunks(LIST_LAW)
-    at = next(i for i, c in enumerate(chunks) if c.clause_label == "khoản 2 Điều 5")
+    at = next(i for i, c in enumerate(chunks) if c.clause_label == "Điều 6")
     assert enumeration_at(chunks, at) is None
+
+
+def test_the_units_under_a_title_are_its_list() -> None:
+    """ "Điều 5. Biện pháp bảo vệ" titles its khoản: a list question lists them all."""
+    chunks = _chunks(LIST_LAW)
+    at = next(i for i, c in enumerate(chunks) if c.clause_label == "khoản 2 Điều 5")
+    found = enumeration_at(chunks, at)
+    assert found is not None and found.where == "Điều 5"

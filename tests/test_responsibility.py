@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant.answering.answer import answer
+from assistant.answering.engine import open_engine
 from assistant.answering.premise import diverges
 from assistant.answering.responsibility import ResponsibilityIndex
 from assistant.documents.parser import parse_text
 from assistant.search.bodies import body_key
+from assistant.settings import Settings
 
 LAW = (
     "CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -61,3 +66,45 @@ def test_a_shorter_name_going_on_otherwise_is_another_body(
     asked: str, n: int, found: str, other: bool
 ) -> None:
     assert diverges(asked.split(), n, found) is other
+
+
+DIRECTIVE = (
+    "ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Độc lập - Tự do - Hạnh phúc\nSố: 999/CT-UBND\nThử Nghiệm, ngày 01 tháng 02 năm 2030\n\n"
+    "CHỈ THỊ\nVề thẩm định dự án đầu tư\n\n"
+    "I. NHIỆM VỤ CỤ THỂ\n"
+    "1. Sở Xây dựng\n"
+    "- Thẩm định sự phù hợp của dự án với quy hoạch xây dựng.\n"
+    "- Đánh giá khả năng đấu nối giao thông của dự án.\n"
+    "2. Sở Tài chính\n"
+    "- Thẩm định nguồn vốn và phương án tài chính của dự án.\n"
+    "II. TỔ CHỨC THỰC HIỆN\n"
+    "Các sở, ngành nghiêm túc thực hiện Chỉ thị này.\n\n"
+    "CHỦ TỊCH\nNguyễn Văn A\n"
+)
+
+
+def test_another_bodys_items_are_no_answer_about_a_body_the_document_omits(
+    tmp_path: Path,
+) -> None:
+    """'Sở Giáo dục … phải thẩm định những nội dung gì?' when the directive gives Sở Giáo dục
+    nothing: the items under Sở Xây dựng are offered, never stated as its answer."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ct.txt").write_text(DIRECTIVE, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="hashing")
+    engine = open_engine(settings)
+    a = answer(
+        "Sở Giáo dục và Đào tạo phải thẩm định những nội dung gì theo Chỉ thị 999/CT-UBND?",
+        engine=engine,
+        llm=False,
+    )
+    assert a.abstained
+    assert not any(s.kind == "fact" for s in a.statements)
+    known = answer(
+        "Sở Xây dựng phải thẩm định những nội dung gì theo Chỉ thị 999/CT-UBND?",
+        engine=engine,
+        llm=False,
+    )
+    assert not known.abstained
+    assert "đấu nối giao thông" in known.text

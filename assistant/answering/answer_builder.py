@@ -103,7 +103,7 @@ class AnswerBuilder:
             return
         words = display_quote(hit.document.text[span[0] : span[1]])
         where = hit.chunk.clause_label
-        heading = _heading(hit.chunk)
+        heading = clause_heading(hit.chunk)
         if heading and heading not in words:
             where = f"{where} ({heading})"  # "khoản 8 Mục III (Sở Ngoại vụ)": who it is about
         self.fact(
@@ -168,7 +168,7 @@ MAX_HEADING_CHARS = 60
 MAX_TITLE_WORDS = 8
 
 
-def _heading(chunk: Chunk) -> str | None:
+def clause_heading(chunk: Chunk) -> str | None:
     """The short heading a clause sits under ("Sở Ngoại vụ", "Mục đích"), without its number;
     None when it is body text cut short or an inferred part."""
     if not chunk.breadcrumb:

@@ -32,10 +32,17 @@ from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.compose_metadata import MetadataAnswers
 from assistant.answering.enumeration import enumeration_at, lead_label, lead_span
-from assistant.answering.premise import diverges, missing_figures, quoted, unsupported_rest
+from assistant.answering.premise import (
+    body_missing,
+    diverges,
+    missing_figures,
+    quoted,
+    unsupported_rest,
+)
 from assistant.answering.responsibility import (
     Assignment,
     ResponsibilityIndex,
+    assignments,
     display_body,
     user_words,
 )
@@ -253,6 +260,32 @@ class Composer:
             if not self._responsibility(b, part, docs, filters):
                 b.rewind(mark)
                 self._general(b, part.text, bodies, docs, filters, part.many)
+                quotes = [c.quote for c in b.citations[mark[1] :]]
+                clauses = [
+                    _searchable_chunk(self.chunks[c.chunk_id])
+                    for c in b.citations[mark[1] :]
+                    if c.chunk_id in self.chunks
+                ]
+                missing = body_missing(bodies, (*quotes, *clauses))
+                others = [
+                    a.key
+                    for c in b.citations[mark[1] :]
+                    if c.chunk_id in self.chunks
+                    for a in assignments(self.chunks[c.chunk_id])
+                    if a.role == "heading"
+                ]
+                if (
+                    missing
+                    and others
+                    and not b.abstained
+                    and not any(_same_body(body, key) for body in bodies for key in others)
+                ):
+                    # No clause assigns the body anything, and the clauses found do not name
+                    # it but sit under another body's heading: they are that body's ("Sở Giáo
+                    # dục … thẩm định gì?" answered with Sở Xây dựng's items).
+                    shown = quoted(user_words(part.text, missing) or "", "cơ quan được hỏi")
+                    b.demote(mark[0], f"Các văn bản trong kho không nêu thông tin này cho {shown}.")
+                    b.settled = True
         elif part.asked in ("figure", "deadline"):
             self._figure_or_deadline(b, part.text, part.asked, docs, filters)
         else:
@@ -517,7 +550,9 @@ class Composer:
             where = lead_span(d.text, found)
             first, last = found.items[0], found.items[-1]
             if where is None:
-                b.note(f"Theo {unit} {document_name(d)}:")
+                title = found.title
+                named = f" ({title})" if title else ""
+                b.note(f"Theo {unit}{named} {document_name(d)}:")
             else:
                 b.fact_unit(
                     f"Theo {unit} {document_name(d)}: “{display_quote(d.text[slice(*where)])}”",
@@ -645,6 +680,14 @@ def _answers(hit: SearchHit, terms: Sequence[str], asked: Sequence[str] | None =
     if _enough(overlap(terms, text), terms):
         return True
     return hit.body_match > 0 and asked is not None and not asked
+
+
+def _same_body(asked: str, key: str) -> bool:
+    """The asked body (folded key, perhaps with a place: "so noi vu ha noi") and a body a
+    heading names ("so noi vu") are the same: one name holds the other, or they share their
+    first two words ("uy ban nhan dan cac quan …")."""
+    a, k = f" {asked} ", f" {key} "
+    return k in a or a in k or asked.split()[:2] == key.split()[:2]
 
 
 def _unknown_document(part: Part) -> str:

@@ -20,6 +20,7 @@ from assistant.documents.grammar import RANKS
 from assistant.types import Chunk
 
 MAX_ITEMS = 15  # items quoted; more are counted, and the whole clause is one click away
+MAX_TITLE_CHARS = 80
 
 _ITEM_KINDS = frozenset({"diem", "khoan", "khoan_con", "tieu_muc", "dash", "row", "paragraph"})
 
@@ -34,6 +35,15 @@ class Enumeration:
     lead_text: str | None
     items: tuple[Chunk, ...]
     more: int  # items beyond MAX_ITEMS, not quoted
+
+    @property
+    def title(self) -> str | None:
+        """The title the items stand under, without its number ("Sở Xây dựng"); None when the
+        list is announced by a lead of its own."""
+        if not self.lead_text:
+            return None
+        words = _UNIT_NUMBER_RE.sub("", self.lead_text).strip(" :*")
+        return words if 0 < len(words) <= MAX_TITLE_CHARS else None
 
     @property
     def where(self) -> str:
@@ -71,6 +81,16 @@ def _parent_heading(chunk: Chunk) -> str:
     return crumbs[-1] if crumbs else ""
 
 
+_UNIT_NUMBER_RE = re.compile(r"^(?:(?:Điều|Chương|Mục|Phần)\s+)?\S+[.)]\s+", re.IGNORECASE)
+
+
+def _title(heading: str) -> bool:
+    """A heading that is a title only ("1. Sở Xây dựng", "Điều 5. Biện pháp bảo vệ"): the
+    units under it are its list."""
+    words = _UNIT_NUMBER_RE.sub("", heading).strip(" *")
+    return 0 < len(words) <= MAX_TITLE_CHARS and not re.search(r"[.;!?…]$", words)
+
+
 def _header_row(chunk: Chunk) -> bool:
     return chunk.metadata.get("kind") == "row" and chunk.clause_label.startswith("hàng tiêu đề")
 
@@ -90,7 +110,9 @@ def enumeration_at(chunks: Sequence[Chunk], position: int) -> Enumeration | None
         # The lead itself: its items are the units after it under the same clause.
         lead: Chunk | None = top
         first = position + 1
-    elif kind in _ITEM_KINDS and parent and (_announces(heading) or kind == "row"):
+    elif (
+        kind in _ITEM_KINDS and parent and (_announces(heading) or _title(heading) or kind == "row")
+    ):
         lead = None
         first = position
         while (

@@ -122,6 +122,23 @@ def unsupported_rest(
     ]
 
 
+def body_missing(bodies: Sequence[str], evidence: Sequence[str]) -> str:
+    """The first body asked (folded key) whose name the evidence never writes — its name up
+    to the words that only narrow it ("sở giáo dục" of "sở giáo dục tỉnh đắk lắk") — when
+    no body asked is written there; "" when one is. Another body's clause is no answer about
+    it ("Sở Giáo dục … phải thẩm định gì?" answered with Sở Xây dựng's items)."""
+    words_found = re.findall(r"\w+", folded_key(" ".join(evidence)))
+    text = f" {' '.join(words_found)} "
+    missing = ""
+    for body in bodies:
+        words = body.split()
+        core = next((i for i, w in enumerate(words) if i >= 2 and w in _QUALIFIERS), len(words))
+        if f" {' '.join(words[:core])} " in text:
+            return ""
+        missing = missing or body
+    return missing
+
+
 def diverges(asked: Sequence[str], n: int, found_key: str) -> bool:
     """The name found by the first ``n`` words asked goes on with another word than the next
     one asked ("Bộ Công an" for "Bộ Công Thương"): another body, unless either word only
