@@ -528,10 +528,15 @@ def eval_command(
 
 def _compare_stores(settings: Settings, store: str, gold_path: Path, out: Path | None) -> None:
     from assistant.evaluation import runner, stores
+    from assistant.search.stores.postgres import redact
 
     try:
         comparison = stores.compare_stores(
-            settings, store, gold_path, notify=lambda m: err_console.print(f"[dim]{m}[/dim]")
+            settings,
+            store,
+            gold_path,
+            notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
+            command=" ".join(["assistant", *sys.argv[1:]]).replace(store, redact(store)),
         )
     except (AssistantError, OSError, ValueError) as exc:
         _fail(str(exc))

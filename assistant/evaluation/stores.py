@@ -62,6 +62,7 @@ class StoreComparison:
     embedded: StoreSummary
     server: StoreSummary
     differences: tuple[Difference, ...]
+    command: str = ""
 
     @property
     def agreement(self) -> float:
@@ -102,6 +103,7 @@ def compare_stores(
     gold_path: Path,
     *,
     notify: Callable[[str], None] | None = None,
+    command: str = "",
 ) -> StoreComparison:
     """Answer every gold question from the embedded index and from ``store``."""
     say = notify or (lambda _m: None)
@@ -129,6 +131,7 @@ def compare_stores(
         embedded=_summary(local.index.store.describe(), left),
         server=_summary(remote.index.store.describe(), right),
         differences=tuple(differences),
+        command=command,
     )
 
 
@@ -138,6 +141,7 @@ def render(comparison: StoreComparison) -> str:
     lines = [
         f"# Hai nơi lưu chỉ mục, cùng bộ câu hỏi {c.gold_set} ({c.questions} câu)",
         "",
+        *([f"`{c.command}`", ""] if c.command else []),
         "| nơi lưu | trả lời | article hit | p50 answer() (ms) |",
         "|---|---|---|---|",
     ]
