@@ -171,8 +171,8 @@ MAX_TITLE_WORDS = 8
 def clause_heading(chunk: Chunk) -> str | None:
     """The short heading a clause sits under ("Sở Ngoại vụ", "Mục đích"), without its number;
     None when it is body text cut short or an inferred part."""
-    if not chunk.breadcrumb:
-        return None
+    if not chunk.breadcrumb or chunk.breadcrumb[-1].strip() == chunk.clean_text.strip():
+        return None  # a one-line clause ("g) Người lao động …;") is its own first line
     heading = re.sub(r"^\S+\.\s+", "", strip_markup(chunk.breadcrumb[-1])).strip(" :")
     if (
         not heading

@@ -31,7 +31,7 @@ from assistant.answering.answer_builder import (
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.compose_metadata import MetadataAnswers
-from assistant.answering.enumeration import enumeration_at, lead_label, lead_span
+from assistant.answering.enumeration import enumeration_at, lead_label, lead_of, lead_span
 from assistant.answering.premise import (
     body_missing,
     diverges,
@@ -455,11 +455,18 @@ class Composer:
                 sentence = text[span[0] : span[1]]
                 if len(strip_markup(sentence)) < 12:
                     continue
+                # What a sentence of an item means includes the lead it completes ("Thứ tự ưu
+                # tiên … như sau:" above "g) Người lao động từ 35 tuổi trở xuống;").
+                context = f"{sentence} {hit.chunk.breadcrumb[-1] if hit.chunk.breadcrumb else ''}"
+                context += f" {lead_of(hit.chunk)}"
                 if kind == "deadline" and not is_deadline(sentence):
                     continue
-                if kind == "figure" and not (is_figure(sentence) and focus.found_in(sentence)):
+                # The unit counted ("bao nhiêu người") stands by the number; the thing measured
+                # ("tài sản đóng góp bao nhiêu") may be named by the lead.
+                measured = focus.found_in(sentence) or (focus.all_of and focus.found_in(context))
+                if kind == "figure" and not (is_figure(sentence) and measured):
                     continue
-                shared = overlap(terms, sentence + " " + " ".join(hit.chunk.breadcrumb[-1:]))
+                shared = overlap(terms, context)
                 if not _enough(shared, terms):
                     continue
                 candidates.append((shared + 1.0 / (rank + 2), hit, span))

@@ -91,6 +91,13 @@ def _title(heading: str) -> bool:
     return 0 < len(words) <= MAX_TITLE_CHARS and not re.search(r"[.;!?…]$", words)
 
 
+def lead_of(chunk: Chunk) -> str:
+    """The lead an item completes ("Thứ tự ưu tiên … như sau:" above "g) Người lao động từ
+    35 tuổi trở xuống;"), "" when the clause above it announces no list."""
+    heading = _parent_heading(chunk)
+    return heading if _announces(heading) else ""
+
+
 def _header_row(chunk: Chunk) -> bool:
     return chunk.metadata.get("kind") == "row" and chunk.clause_label.startswith("hàng tiêu đề")
 
