@@ -1,0 +1,178 @@
+"""Who must do what: the clauses assigning work to a body, and the bodies a document
+gives work to, from the responsibility index."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.analyse import Part, assignee_head
+from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
+from assistant.answering.citations import quote_span
+from assistant.answering.clause_answers import RELATED, ClauseAnswers
+from assistant.answering.premise import diverges, quoted, unsupported_rest
+from assistant.answering.relevance import searchable_chunk
+from assistant.answering.responsibility import (
+    Assignment,
+    ResponsibilityIndex,
+    display_body,
+    user_words,
+)
+from assistant.documents.textnorm import folded_key
+from assistant.search.bodies import bare_head
+from assistant.search.retrieval import SearchFilters
+from assistant.types import Chunk
+
+MAX_CLAUSES = 12
+
+
+class DutyAnswers(ClauseAnswers):
+    """Answers about bodies: their duties, and which bodies a document charges."""
+
+    responsibilities: ResponsibilityIndex
+
+    # -- responsibility ------------------------------------------------------------------
+    def _responsibility(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> bool:
+        """List the clauses assigning work to the bodies; False when there are none and the
+        question did not ask for duties (the caller then answers it as a general question)."""
+        question, bodies = part.text, part.constraints.bodies
+        found: list[Assignment] = []
+        chunks: list[Chunk] = []
+        names: list[str] = []  # the leading words of each body that found it
+        rest: list[str] = []  # the words asked beyond them that the clauses found do not hold
+        places = (*part.constraints.places, *part.constraints.other_places)
+        for body in bodies:
+            # "Hội Chữ thập đỏ quận Kiến An" is written "Hội Chữ thập đỏ các cấp" in the công văn
+            # of Kiến An: drop trailing words until the name matches in the documents asked about.
+            words = body.split()
+            for n in range(len(words), 1, -1):
+                if bare_head(" ".join(words[:n])):
+                    break  # "Hội đồng" of "Hội đồng quản trị" is no body's name
+                matches = [
+                    a
+                    for a in self.responsibilities.lookup(" ".join(words[:n]))
+                    if a.chunk_id in self.chunks
+                    and not diverges(words, n, a.key)
+                    and (not docs or self.chunks[a.chunk_id].doc_id in docs)
+                    and (
+                        not filters
+                        or filters.allows(self.documents[self.chunks[a.chunk_id].doc_id])
+                    )
+                ]
+                if matches:
+                    found.extend(matches)
+                    chunks.extend(self.chunks[a.chunk_id] for a in matches)
+                    names.append(" ".join(words[:n]))
+                    clauses = [searchable_chunk(self.chunks[a.chunk_id]) for a in matches]
+                    missing = unsupported_rest(body, [a.key for a in matches], clauses, places)
+                    if missing:
+                        rest.append(" ".join(words[words.index(missing[0]) :]))
+                    break
+        chunks = sorted(
+            {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
+        )
+        if not part.explicit:
+            # Inferred from a named body: only a bare question about the body ("Hội Chữ thập đỏ
+            # thành phố thì sao?") is about its duties; "Số điện thoại của …", "Ai là Chủ tịch …"
+            # ask something else.
+            body_words = {w for body in bodies for w in body.split()}
+            other = [t for t in self._topic_terms(question) if t not in body_words]
+            if (
+                not chunks
+                or rest
+                or len(other) >= 2
+                or re.search(r"\b(?:ai la|la ai)\b", folded_key(question))
+            ):
+                return False
+        documents = self.searcher.index.documents
+        name = display_body(found, names or bodies, question, documents)
+        if rest:
+            # "Sở Y tế nộp 1 tỷ đồng": the body has duties, the rest of what was asked is not
+            # in them; its duties are offered, not stated as the answer.
+            asked = quoted(user_words(question, rest[0]) or rest[0], "nội dung được hỏi")
+            b.refuse(
+                f"Các văn bản trong kho không nói đến {asked} khi giao nhiệm vụ cho {found[0].body}."
+            )
+            self._related_clauses(b, chunks[:RELATED])
+            return True
+        # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
+        subject_at: dict[str, int] = {}
+        for a in found:
+            if a.role != "heading" and a.chunk_id in self.chunks:
+                chunk = self.chunks[a.chunk_id]
+                pos = self.documents[chunk.doc_id].text.find(a.body[1:], chunk.start, chunk.end)
+                if pos > 0:
+                    subject_at.setdefault(chunk.id, pos)
+        if not chunks:
+            where = f" trong {self._doc_names(docs)}" if docs else ""
+            # A body some document names ("Sở Y tế", filtered out here) is shown as written;
+            # only words no document names are the user's and are quoted.
+            known = found or any(self.responsibilities.lookup(body) for body in bodies)
+            shown = name if known else quoted(name, "cơ quan được hỏi")
+            b.refuse(f"Các văn bản{where} không giao nhiệm vụ cho {shown}.")
+            self._related(b, question, docs, filters)
+            return True
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks[:MAX_CLAUSES]:
+            by_doc.setdefault(c.doc_id, []).append(c)
+        b.note(f"{name} được giao nhiệm vụ tại {len(by_doc)} văn bản:")
+        for doc_id, items in by_doc.items():
+            document = self.documents[doc_id]
+            b.note(f"{document.citation_name}:")
+            for chunk in items:
+                span = quote_span(document, chunk, start_at=subject_at.get(chunk.id))
+                b.fact(
+                    f"- {chunk.clause_label}: “{display_quote(document.text[span[0] : span[1]])}”",
+                    document,
+                    chunk,
+                    span,
+                )
+        if len(chunks) > MAX_CLAUSES:
+            b.note(
+                f"… và {len(chunks) - MAX_CLAUSES} khoản khác; hãy hỏi cụ thể theo từng văn bản."
+            )
+        silent = [
+            d
+            for d in self.searcher.index.documents
+            if d.doc_id not in by_doc and d.doc_type != "Tin bài" and (not docs or d.doc_id in docs)
+        ]
+        if silent and not (filters and filters.doc_ids):
+            silent_names = ", ".join(d.short_name for d in silent)
+            b.note(f"{silent_names} không giao nhiệm vụ riêng cho {name}.")
+        return True
+
+    # -- which bodies a document gives work to -------------------------------------------
+    def _assignees(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        """ "Kế hoạch 164 giao nhiệm vụ cho những sở nào?": each body once, with the clause
+        that names it, from the responsibility index."""
+        head = assignee_head(part.text)
+        targets = [
+            d
+            for d in self.documents.values()
+            if (d.doc_id in docs if docs else d.doc_type != "Tin bài")
+            and (not filters or filters.allows(d))
+        ]
+        for d in targets:
+            chunks = [c for c in self.searcher.index.chunks if c.doc_id == d.doc_id]
+            found = self.responsibilities.assigned_in([c.id for c in chunks], head)
+            quoted = []
+            for a in found[:MAX_CLAUSES]:
+                chunk = self.chunks[a.chunk_id]
+                m = re.search(
+                    re.escape(a.body), d.text[chunk.clause_start : chunk.clause_end], re.IGNORECASE
+                )
+                if m:
+                    at = chunk.clause_start + m.start()
+                    quoted.append((chunk, (at, at + len(a.body))))
+            if not quoted:
+                continue
+            b.note(f"{d.citation_name} giao nhiệm vụ cho {len(quoted)} cơ quan, tổ chức:")
+            for chunk, span in quoted:
+                b.fact(f"- {d.text[span[0] : span[1]]} ({chunk.clause_label})", d, chunk, span)
+        if not any(s.kind == "fact" for s in b.statements):
+            b.abstain(CANNOT_ANSWER)
+
+    # -- figures and deadlines -----------------------------------------------------------
