@@ -6,7 +6,7 @@ bodies' duties (``duties.DutyAnswers``) build on them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.answering.answer_builder import (
     CANNOT_ANSWER,
@@ -34,8 +34,7 @@ class ClauseAnswers:
 
     searcher: HybridSearcher
     documents: dict[str, Document]
-    chunks: dict[str, Chunk]
-    _positions: dict[str, int]
+    chunks: Mapping[str, Chunk]
 
     def _figure_or_deadline(
         self,
@@ -138,7 +137,8 @@ class ClauseAnswers:
     def _enumeration(self, b: AnswerBuilder, top: SearchHit, terms: Sequence[str]) -> bool:
         """A list asked for, answered by the announced list the best clause belongs to: its
         lead and all its items (False when the clause is in no such list)."""
-        found = enumeration_at(self.searcher.index.chunks, self._positions[top.chunk.id])
+        position = self.searcher.index.position(top.chunk.id)
+        found = None if position is None else enumeration_at(self.searcher.index.chunks, position)
         if found is None:
             return False
         d = top.document
@@ -224,7 +224,7 @@ class ClauseAnswers:
         return ", ".join(self.documents[d].short_name for d in known)
 
     def _chunk_at(self, d: Document, pos: int) -> Chunk | None:
-        for chunk in self.searcher.index.chunks:
-            if chunk.doc_id == d.doc_id and chunk.start <= pos < chunk.end:
+        for chunk in self.searcher.index.chunks_of(d.doc_id):
+            if chunk.start <= pos < chunk.end:
                 return chunk
         return None

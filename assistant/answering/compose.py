@@ -42,7 +42,7 @@ from assistant.answering.responsibility import (
 )
 from assistant.documents.relations import Relation
 from assistant.search.retrieval import HybridSearcher, SearchFilters
-from assistant.types import Answer, AnswerPart
+from assistant.types import Answer, AnswerPart, Chunk, Citation
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ class Composer(DutyAnswers):
         self.responsibilities = responsibilities
         self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
-        self.chunks = {c.id: c for c in searcher.index.chunks}
-        self._positions = {c.id: i for i, c in enumerate(searcher.index.chunks)}
+        # Read on demand from the index (never a dict of every chunk: issue 17's lean memory).
+        self.chunks = searcher.index.chunks_by_id
         self.metadata = MetadataAnswers(self.documents, self._chunk_at, relations, self.chunks)
 
     # -- entry ---------------------------------------------------------------------------
@@ -184,7 +184,7 @@ class Composer(DutyAnswers):
         chosen = facts or [s for s in statements if s.kind == "related"][:1]
         numbers = {n for s in chosen for n in s.citations}
         citations = [c for c in b.citations if c.number in numbers]
-        chunks = [self.chunks[c.chunk_id] for c in citations if c.chunk_id in self.chunks]
+        chunks = self._cited_chunks(citations)
         return Evidence(
             quotes=tuple(c.quote for c in citations),
             clauses=tuple(f"{' '.join(c.breadcrumb)} {c.clean_text}" for c in chunks),
@@ -193,9 +193,15 @@ class Composer(DutyAnswers):
             chunk_ids=tuple(c.id for c in chunks),
         )
 
+    def _cited_chunks(self, citations: Sequence[Citation]) -> list[Chunk]:
+        """The chunks the citations quote (header and signature facts have none)."""
+        found = (self.chunks.get(c.chunk_id) for c in citations if c.chunk_id)
+        return [c for c in found if c is not None]
+
     def _similarity(self, text: str, chunk_ids: Sequence[str]) -> float:
         """Best cosine of the text and the clauses (vectors are L2-normalised)."""
-        positions = [self._positions[i] for i in chunk_ids if i in self._positions]
+        found = (self.searcher.index.position(i) for i in chunk_ids)
+        positions = [p for p in found if p is not None]
         if not positions:
             return 0.0
         query = self.searcher.embedder.encode_query(text)
@@ -231,19 +237,10 @@ class Composer(DutyAnswers):
                 b.rewind(mark)
                 self._general(b, part.text, bodies, docs, filters, part.many)
                 quotes = [c.quote for c in b.citations[mark[1] :]]
-                clauses = [
-                    searchable_chunk(self.chunks[c.chunk_id])
-                    for c in b.citations[mark[1] :]
-                    if c.chunk_id in self.chunks
-                ]
+                cited = self._cited_chunks(b.citations[mark[1] :])
+                clauses = [searchable_chunk(c) for c in cited]
                 missing = body_missing(bodies, (*quotes, *clauses))
-                others = [
-                    a.key
-                    for c in b.citations[mark[1] :]
-                    if c.chunk_id in self.chunks
-                    for a in assignments(self.chunks[c.chunk_id])
-                    if a.role == "heading"
-                ]
+                others = [a.key for c in cited for a in assignments(c) if a.role == "heading"]
                 if (
                     missing
                     and others
