@@ -108,3 +108,20 @@ def test_another_bodys_items_are_no_answer_about_a_body_the_document_omits(
     )
     assert not known.abstained
     assert "đấu nối giao thông" in known.text
+
+
+@pytest.mark.parametrize(
+    ("question", "bodies"),
+    [
+        ("Quận Kiến An muốn cán bộ, đảng viên làm gì?", []),
+        ("Hải Phòng 10 năm qua làm nhân đạo được bao nhiêu tiền?", []),
+        ("Kiến An và Từ Sơn giao Hội Chữ thập đỏ những việc gì?", ["hoi chu thap do"]),
+        ("Giao Bộ Công an chủ trì việc gì?", ["bo cong an"]),
+    ],
+)
+def test_a_head_syllable_inside_a_word_opens_no_body(question: str, bodies: list[str]) -> None:
+    """'cán bộ', 'Hải Phòng' are words of the Vietnamese word list, not 'Bộ …', 'Phòng …'; a
+    capitalised name after a verb ('giao Hội …') still is a body."""
+    from assistant.search.bodies import bodies_in_question
+
+    assert bodies_in_question(question) == bodies

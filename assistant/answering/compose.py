@@ -225,8 +225,8 @@ class Composer(DutyAnswers):
                     b.refuse(CANNOT_ANSWER)
                 else:
                     # A document held only as articles of a compilation (pháp điển) says when
-                    # it takes effect in one of them: found by search like any clause.
-                    self._general(b, part.text, bodies, docs, filters, part.many)
+                    # it takes effect in one of them: found by search like any date.
+                    self._figure_or_deadline(b, part.text, "deadline", docs, filters)
         elif part.asked == "assignees":
             self._assignees(b, part, docs, filters)
         elif part.asked == "document_list":

@@ -178,7 +178,8 @@ def user_words(question: str, key: str) -> str | None:
     size = len(key.split())
     for i in range(len(words)):
         phrase = " ".join(words[i : i + size]).strip(" ,.;:?!")
-        if folded_key(phrase) == key:
+        # Punctuation inside the name is not part of its key ("báo chí, truyền thông").
+        if " ".join(re.findall(r"\w+", folded_key(phrase))) == key:
             return phrase
     return None
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.documents.layout import TYPE_NAMES
 from assistant.documents.textnorm import canonical_tones, folded_key
-from assistant.search.lexical import ABBREVIATIONS
+from assistant.search.lexical import ABBREVIATIONS, lexicon
 
 # The words a body's name starts with, and the words that end it in a question
 # ("Sở Y tế | phải làm gì"). Accented; their folded forms serve unaccented questions.
@@ -88,6 +88,13 @@ def _long_form(match: re.Match[str]) -> str:
     return longs.get(word) or longs[word.upper()]
 
 
+def _expanded_cased(text: str) -> str:
+    """``expand`` without lower-casing: capitals tell a name ("Hội", "Phòng") from a word."""
+    pattern, _ = _expansions()
+    out = pattern.sub(_long_form, canonical_tones(text))
+    return " ".join(re.sub(r"[^\w\s/-]", " ", out).split())
+
+
 def expand(text: str) -> str:
     """Abbreviations spelled out, tones canonical, lower case: "UBND quận" → "ủy ban nhân dân quận"."""
     pattern, _ = _expansions()
@@ -110,12 +117,17 @@ def bodies_in_question(question: str) -> list[str]:
     """Body names a question asks about, as keys: "Sở Y tế phải làm gì?" → ["so y te"]."""
     accented = folded_key(question) != " ".join(question.lower().split())
     text = expand(question) if accented else folded_key(expand(question))
+    cased = _expanded_cased(question) if accented else text
+    if len(cased) != len(text):
+        cased = text  # lower-casing changed a length: read without capitals
     head_re, stop_re = (_HEAD_RE, _STOP_RE) if accented else (_FOLDED_HEAD_RE, _FOLDED_STOP_RE)
     out: list[str] = []
     position = 0
     for head in head_re.finditer(text):
         if head.start() < position:
             continue
+        if accented and _inside_word(cased, head):
+            continue  # "cán bộ", "Hải Phòng", "cơ sở", "xã hội": not "Bộ …", "Phòng …", "Sở …"
         stop = stop_re.search(text, head.end())
         end = stop.start() if stop else len(text)
         # The longest official names run to about a dozen words ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội").
@@ -130,6 +142,21 @@ def bodies_in_question(question: str) -> list[str]:
             if len(out) == MAX_BODIES:
                 break
     return out
+
+
+def _inside_word(cased: str, head: re.Match[str]) -> bool:
+    """The head syllable ends a word with the syllable before it (by the Vietnamese word
+    list the lexical index segments with), so it opens no body's name. ``cased``: the text
+    ``head`` was found in, with its capitals."""
+    before = cased[: head.start()].split()[-1:]
+    if not before or not before[0].isalpha():
+        return False
+    # Names are capitalised: "giao Hội Chữ thập đỏ" is a verb and a name although "giao hội"
+    # is a word; "Hải Phòng" is one name.
+    if cased[head.start()].isupper() and not before[0][0].isupper():
+        return False
+    first = canonical_tones(head.group(0).split()[0]).lower()
+    return (canonical_tones(before[0]).lower(), first) in lexicon().words
 
 
 @lru_cache(maxsize=512)
