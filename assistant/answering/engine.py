@@ -14,7 +14,7 @@ from assistant.answering.abstain import AbstentionModel
 from assistant.answering.compose import Composer
 from assistant.answering.responsibility import ResponsibilityIndex
 from assistant.documents.corpus import load_corpus, versions
-from assistant.documents.relations import Relation, find_relations
+from assistant.documents.relations import Relation, relations_by_document
 from assistant.errors import AssistantError, IndexBusyError, IndexMismatchError, IndexWriteError
 from assistant.search.embedder import Embedder, get_embedder
 from assistant.search.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
@@ -129,7 +129,7 @@ def open_engine(
     )
     searcher = HybridSearcher(index, embedder)
     # The responsibility index is derived from the chunks, so it is rebuilt with every load.
-    relations = find_relations(index.documents, index.chunks)
+    relations = relations_by_document(index.documents, index.chunks_of)
     composer = Composer(
         searcher,
         ResponsibilityIndex(index.chunks),

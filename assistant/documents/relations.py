@@ -9,7 +9,7 @@ it, so an answer quoting the older document can say so and cite the newer one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.documents.corpus import versions_message
@@ -61,10 +61,18 @@ def find_relations(documents: Iterable[Document], chunks: Iterable[Chunk]) -> tu
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    return relations_by_document(documents, lambda doc_id: by_doc.get(doc_id, []))
+
+
+def relations_by_document(
+    documents: Iterable[Document], chunks_of: Callable[[str], Iterable[Chunk]]
+) -> tuple[Relation, ...]:
+    """The same, reading one document's chunks at a time (an index that keeps its chunks
+    on disk need not hold them all at once)."""
     out: list[Relation] = []
     for doc in documents:
         own = number_key(doc.doc_number or "")
-        for chunk in by_doc.get(doc.doc_id, []):
+        for chunk in chunks_of(doc.doc_id):
             if chunk.clause_path and chunk.clause_path[0].startswith("mở đầu"):
                 continue
             if chunk.metadata.get("kind") == "row":
