@@ -51,7 +51,8 @@ class ClauseAnswers:
         for rank, hit in enumerate(hits):
             text = hit.document.text
             for span in sentence_spans(text, hit.chunk.start, hit.chunk.end):
-                sentence = text[span[0] : span[1]]
+                # Read across the wraps of hard-wrapped text ("… đến\nhết ngày 31 …").
+                sentence = " ".join(text[span[0] : span[1]].split())
                 if len(strip_markup(sentence)) < 12:
                     continue
                 # What a sentence of an item means includes the lead it completes ("Thứ tự ưu

@@ -101,7 +101,12 @@ def topic_terms(
     and the place names that only pick the document ("Hà Nội", "Kiến An")."""
     documents = list(documents)
     places = {w for d in documents for p in places_of(d) for w in p.split()}
-    names = {w for d in documents for w in re.findall(r"\w+", folded_key(d.doc_number or ""))}
+    # The words that name a document (its type and number) only pick it.
+    names = {
+        w
+        for d in documents
+        for w in re.findall(r"\w+", folded_key(f"{d.doc_number or ''} {d.doc_type or ''}"))
+    }
     terms = content_terms(with_synonyms(question) if synonyms else question)
     return [
         t
