@@ -75,14 +75,11 @@ def render(engine: Engine, loading: Loading) -> None:
         st.info("Các văn bản trong kho không nêu quan hệ thực hiện nào.")
 
     st.subheader("Dàn ý từng văn bản")
-    chunks_by_document: dict[str, list[Chunk]] = {}
-    for chunk in engine.index.chunks:
-        chunks_by_document.setdefault(chunk.doc_id, []).append(chunk)
     for document in documents:
         with st.expander(document.citation_name):
-            outline(
-                document, sorted(chunks_by_document.get(document.doc_id, []), key=lambda c: c.start)
-            )
+            # One document's chunks at a time (the index reads them from disk on demand).
+            chunks = engine.index.chunks_of(document.doc_id)
+            outline(document, sorted(chunks, key=lambda c: c.start))
 
 
 def outline(document: Document, chunks: list[Chunk]) -> None:

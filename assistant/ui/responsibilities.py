@@ -17,7 +17,7 @@ CHOSEN = "body_selected"
 
 
 def rows_of(engine: Engine) -> list[BodyRow]:
-    chunks = {c.id: c for c in engine.index.chunks}
+    chunks = engine.index.chunks_by_id  # read on demand, not a dict of every chunk
     documents = {d.doc_id: d for d in engine.index.documents}
     assignments = [a for items in engine.composer.responsibilities.by_key.values() for a in items]
     return body_rows(assignments, chunks, documents)
