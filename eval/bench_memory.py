@@ -173,11 +173,11 @@ def serve(folder: Path, model: str, scope: str, limit: int) -> dict[str, Any]:
         from assistant.answering.engine import Engine
         from assistant.answering.responsibility import ResponsibilityIndex
         from assistant.documents.corpus import versions
-        from assistant.documents.relations import find_relations
+        from assistant.documents.relations import relations_by_document
         from assistant.settings import Settings
 
         t = time.perf_counter()
-        relations = find_relations(index.documents, index.chunks)
+        relations = relations_by_document(index.documents, index.chunks_of)  # as the engine
         step("relations found", t)
         t = time.perf_counter()
         responsibilities = ResponsibilityIndex(index.chunks)
