@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering.responsibility import UNIT_NUMBER_RE
 from assistant.documents.grammar import RANKS
 from assistant.types import Chunk
 
@@ -42,7 +43,7 @@ class Enumeration:
         list is announced by a lead of its own."""
         if not self.lead_text:
             return None
-        words = _UNIT_NUMBER_RE.sub("", self.lead_text).strip(" :*")
+        words = UNIT_NUMBER_RE.sub("", self.lead_text).strip(" :*")
         return words if 0 < len(words) <= MAX_TITLE_CHARS else None
 
     @property
@@ -81,13 +82,10 @@ def _parent_heading(chunk: Chunk) -> str:
     return crumbs[-1] if crumbs else ""
 
 
-_UNIT_NUMBER_RE = re.compile(r"^(?:(?:Điều|Chương|Mục|Phần)\s+)?\S+[.)]\s+", re.IGNORECASE)
-
-
 def _title(heading: str) -> bool:
     """A heading that is a title only ("1. Sở Xây dựng", "Điều 5. Biện pháp bảo vệ"): the
     units under it are its list."""
-    words = _UNIT_NUMBER_RE.sub("", heading).strip(" *")
+    words = UNIT_NUMBER_RE.sub("", heading).strip(" *")
     return 0 < len(words) <= MAX_TITLE_CHARS and not re.search(r"[.;!?…]$", words)
 
 

@@ -47,7 +47,7 @@ _SPLIT_RE = re.compile(rf"\s*[;,]\s*|\s+và\s+(?={_HEAD})", re.IGNORECASE)
 
 
 # The number before a heading: "6.", "b)", "Điều 24.", "Mục 3.".
-_UNIT_NUMBER_RE = re.compile(r"^(?:(?:Điều|Chương|Mục|Phần)\s+)?\S+[.)]\s+", re.IGNORECASE)
+UNIT_NUMBER_RE = re.compile(r"^(?:(?:Điều|Chương|Mục|Phần)\s+)?\S+[.)]\s+", re.IGNORECASE)
 # Legal normative documents title the article or khoản that sets a body's duties "Trách nhiệm
 # của …", "Nhiệm vụ, quyền hạn của …": what follows names the body (Luật Ban hành văn bản quy
 # phạm pháp luật; e.g. "Điều 24. Trách nhiệm của Bộ Tài chính", "6. Trách nhiệm của Ủy ban
@@ -96,7 +96,7 @@ def assignments(chunk: Chunk) -> list[Assignment]:
             out.append(Assignment(name, key, chunk.id, role))
 
     for crumb in chunk.breadcrumb:
-        heading = _DUTY_TITLE_RE.sub("", _UNIT_NUMBER_RE.sub("", crumb))
+        heading = _DUTY_TITLE_RE.sub("", UNIT_NUMBER_RE.sub("", crumb))
         # Only a heading-only line names its body; "2. Hội đồng nhân dân quận chủ động …." is body text.
         # "b. Bộ Công Thương:" heads the duties listed under it; "… yêu cầu:" does not.
         named = heading.removesuffix(":").strip()
