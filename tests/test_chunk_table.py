@@ -51,6 +51,18 @@ def test_lookup_by_id_and_columns(table: ChunkTable, chunks: tuple[Chunk, ...]) 
     assert table.of_document("no-such-document") == []
 
 
+def test_reads_without_a_pass_over_a_document(table: ChunkTable, chunks: tuple[Chunk, ...]) -> None:
+    """What answering asks of a large index: a document's ids, the clause holding an offset,
+    a batch of chunks by id — the same as a scan of the chunks would give."""
+    doc_id = chunks[40].doc_id
+    assert table.ids_of_document(doc_id) == [c.id for c in chunks if c.doc_id == doc_id]
+    inside = chunks[40].start + (chunks[40].end - chunks[40].start) // 2
+    scanned = next(c for c in chunks if c.doc_id == doc_id and c.start <= inside < c.end)
+    assert table.containing(doc_id, inside) == scanned
+    assert table.containing(doc_id, 10**9) is None
+    assert table.with_ids([chunks[9].id, "no-such-id", chunks[2].id]) == [chunks[9], chunks[2]]
+
+
 def test_a_changed_chunk_is_not_equal(table: ChunkTable, chunks: tuple[Chunk, ...]) -> None:
     changed = list(chunks)
     changed[4] = dataclasses.replace(chunks[4], clean_text="khác")

@@ -34,6 +34,7 @@ class ClauseAnswers:
 
     searcher: HybridSearcher
     documents: dict[str, Document]
+    document_order: dict[str, int]  # a document's place in the index
     chunks: Mapping[str, Chunk]
 
     def _figure_or_deadline(
@@ -218,14 +219,11 @@ class ClauseAnswers:
         return self.searcher.search(question, k=k, filters=filters)
 
     def _doc_order(self, doc_id: str) -> int:
-        return list(self.documents).index(doc_id)
+        return self.document_order[doc_id]
 
     def _doc_names(self, docs: set[str]) -> str:
         known = sorted((d for d in docs if d in self.documents), key=self._doc_order)
         return ", ".join(self.documents[d].short_name for d in known)
 
     def _chunk_at(self, d: Document, pos: int) -> Chunk | None:
-        for chunk in self.searcher.index.chunks_of(d.doc_id):
-            if chunk.start <= pos < chunk.end:
-                return chunk
-        return None
+        return self.searcher.index.chunk_containing(d.doc_id, pos)

@@ -72,6 +72,7 @@ class Composer(DutyAnswers):
         self.responsibilities = responsibilities
         self.abstention = abstention
         self.documents = {d.doc_id: d for d in searcher.index.documents}
+        self.document_order = {doc_id: n for n, doc_id in enumerate(self.documents)}
         # Read on demand from the index (never a dict of every chunk: issue 17's lean memory).
         self.chunks = searcher.index.chunks_by_id
         self.metadata = MetadataAnswers(self.documents, self._chunk_at, relations, self.chunks)

@@ -23,6 +23,7 @@ from assistant.search.retrieval import SearchFilters
 from assistant.types import Chunk
 
 MAX_CLAUSES = 12
+MAX_READ = 200  # clauses of one body read to check the words asked beyond its name
 
 
 class DutyAnswers(ClauseAnswers):
@@ -38,7 +39,8 @@ class DutyAnswers(ClauseAnswers):
         question did not ask for duties (the caller then answers it as a general question)."""
         question, bodies = part.text, part.constraints.bodies
         found: list[Assignment] = []
-        chunks: list[Chunk] = []
+        assigned: set[str] = set()  # every clause assigning them work
+        chunks: list[Chunk] = []  # the first MAX_READ of those, read from the index
         names: list[str] = []  # the leading words of each body that found it
         rest: list[str] = []  # the words asked beyond them that the clauses found do not hold
         places = (*part.constraints.places, *part.constraints.other_places)
@@ -52,19 +54,22 @@ class DutyAnswers(ClauseAnswers):
                 matches = [
                     a
                     for a in self.responsibilities.lookup(" ".join(words[:n]))
-                    if a.chunk_id in self.chunks
+                    if a.doc_id in self.documents
                     and not diverges(words, n, a.key)
-                    and (not docs or self.chunks[a.chunk_id].doc_id in docs)
-                    and (
-                        not filters
-                        or filters.allows(self.documents[self.chunks[a.chunk_id].doc_id])
-                    )
+                    and (not docs or a.doc_id in docs)
+                    and (not filters or filters.allows(self.documents[a.doc_id]))
                 ]
                 if matches:
                     found.extend(matches)
-                    chunks.extend(self.chunks[a.chunk_id] for a in matches)
+                    assigned.update(a.chunk_id for a in matches)
+                    # Read from the index only the first clauses in the documents' order: at
+                    # most MAX_CLAUSES are quoted, whatever the size of the corpus.
+                    first = sorted(matches, key=lambda a: (self._doc_order(a.doc_id), a.start))
+                    ids = list(dict.fromkeys(a.chunk_id for a in first))[:MAX_READ]
+                    read = self.searcher.index.chunks_with_ids(ids)
+                    chunks.extend(read)
                     names.append(" ".join(words[:n]))
-                    clauses = [searchable_chunk(self.chunks[a.chunk_id]) for a in matches]
+                    clauses = [searchable_chunk(c) for c in read]
                     missing = unsupported_rest(body, [a.key for a in matches], clauses, places)
                     if missing:
                         rest.append(" ".join(words[words.index(missing[0]) :]))
@@ -98,9 +103,10 @@ class DutyAnswers(ClauseAnswers):
             return True
         # Quote from the sentence where the body is the subject ("Hội Chữ thập đỏ các cấp phát huy …").
         subject_at: dict[str, int] = {}
+        in_read = {c.id: c for c in chunks}
         for a in found:
-            if a.role != "heading" and a.chunk_id in self.chunks:
-                chunk = self.chunks[a.chunk_id]
+            if a.role != "heading" and a.chunk_id in in_read:
+                chunk = in_read[a.chunk_id]
                 pos = self.documents[chunk.doc_id].text.find(a.body[1:], chunk.start, chunk.end)
                 if pos > 0:
                     subject_at.setdefault(chunk.id, pos)
@@ -128,9 +134,9 @@ class DutyAnswers(ClauseAnswers):
                     chunk,
                     span,
                 )
-        if len(chunks) > MAX_CLAUSES:
+        if len(assigned) > MAX_CLAUSES:
             b.note(
-                f"… và {len(chunks) - MAX_CLAUSES} khoản khác; hãy hỏi cụ thể theo từng văn bản."
+                f"… và {len(assigned) - MAX_CLAUSES} khoản khác; hãy hỏi cụ thể theo từng văn bản."
             )
         silent = [
             d
@@ -156,8 +162,8 @@ class DutyAnswers(ClauseAnswers):
             and (not filters or filters.allows(d))
         ]
         for d in targets:
-            chunks = [c for c in self.searcher.index.chunks if c.doc_id == d.doc_id]
-            found = self.responsibilities.assigned_in([c.id for c in chunks], head)
+            ids = self.searcher.index.chunk_ids_of(d.doc_id)
+            found = self.responsibilities.assigned_in(ids, head)
             quoted = []
             for a in found[:MAX_CLAUSES]:
                 chunk = self.chunks[a.chunk_id]

@@ -13,7 +13,7 @@ item under its lead), never from the wording of one document.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.responsibility import UNIT_NUMBER_RE
@@ -104,6 +104,13 @@ def _under(chunk: Chunk, parent: tuple[str, ...]) -> bool:
     return len(chunk.clause_path) > len(parent) and chunk.clause_path[: len(parent)] == parent
 
 
+def _from(chunks: Sequence[Chunk], first: int, page: int = 16) -> Iterator[Chunk]:
+    """The chunks from ``first`` on, read a page at a time: an index on disk reads only
+    the few units a list has, never every chunk after it (``chunks[first:]`` would)."""
+    for start in range(first, len(chunks), page):
+        yield from chunks[start : start + page]
+
+
 def enumeration_at(chunks: Sequence[Chunk], position: int) -> Enumeration | None:
     """The list the chunk at ``position`` belongs to (as its lead or as one of its items);
     None when it is not part of an announced list of two or more items."""
@@ -133,7 +140,7 @@ def enumeration_at(chunks: Sequence[Chunk], position: int) -> Enumeration | None
     else:
         return None
     items: list[Chunk] = []
-    for chunk in chunks[first:]:
+    for chunk in _from(chunks, first):
         if chunk.doc_id != top.doc_id or not _under(chunk, parent):
             break
         if chunk.metadata.get("kind") not in _ITEM_KINDS:

@@ -66,6 +66,8 @@ class Assignment:
     key: str  # body_key of the name: "ban dan van quan uy"
     chunk_id: str
     role: str  # "heading", "subject", "asked"
+    doc_id: str = ""  # the clause's document and where the clause starts in it: filters
+    start: int = 0  # and order without reading the clause from the index
 
 
 def _clean_name(name: str) -> str:
@@ -93,7 +95,7 @@ def assignments(chunk: Chunk) -> list[Assignment]:
         key = body_key(name)
         if key and key not in seen and len(key.split()) >= 2:
             seen.add(key)
-            out.append(Assignment(name, key, chunk.id, role))
+            out.append(Assignment(name, key, chunk.id, role, chunk.doc_id, chunk.start))
 
     for crumb in chunk.breadcrumb:
         heading = _DUTY_TITLE_RE.sub("", UNIT_NUMBER_RE.sub("", crumb))
@@ -128,11 +130,15 @@ class ResponsibilityIndex:
 
     def __init__(self, chunks: Iterable[Chunk]) -> None:
         self.by_key: dict[str, list[Assignment]] = defaultdict(list)
+        self.by_chunk: dict[str, list[Assignment]] = {}
         for chunk in chunks:
             if chunk.metadata.get("doc_type") == "Tin bài":
                 continue  # a news report tells what was done; it assigns nobody anything
-            for a in assignments(chunk):
+            found = assignments(chunk)
+            for a in found:
                 self.by_key[a.key].append(a)
+            if found:
+                self.by_chunk[chunk.id] = found
 
     def lookup(self, question_body: str) -> list[Assignment]:
         """Assignments whose body name contains the asked name, or is contained in it."""
@@ -152,9 +158,9 @@ class ResponsibilityIndex:
         only names whose key starts with ``head`` ("so" for "những sở nào") when given."""
         order = {cid: n for n, cid in enumerate(chunk_ids)}
         first: dict[str, Assignment] = {}
-        for items in self.by_key.values():
-            for a in items:
-                if a.chunk_id not in order or (head and not a.key.startswith(f"{head} ")):
+        for chunk_id in order:
+            for a in self.by_chunk.get(chunk_id, ()):
+                if head and not a.key.startswith(f"{head} "):
                     continue
                 known = first.get(a.key)
                 if known is None or order[a.chunk_id] < order[known.chunk_id]:

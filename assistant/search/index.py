@@ -156,6 +156,25 @@ class LoadedIndex:
             return self.chunks.of_document(doc_id)
         return tuple(c for c in self.chunks if c.doc_id == doc_id)
 
+    def chunks_with_ids(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids, in that order; ids the index does not hold are left out."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.with_ids(chunk_ids)
+        by_id = self.chunks_by_id
+        return [by_id[i] for i in chunk_ids if i in by_id]
+
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        """One document's chunk ids in order, without reading the chunks from disk."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.ids_of_document(doc_id)
+        return [c.id for c in self.chunks_of(doc_id)]
+
+    def chunk_containing(self, doc_id: str, offset: int) -> Chunk | None:
+        """The first of a document's chunks whose span holds ``offset``, or None."""
+        if isinstance(self.chunks, ChunkTable):
+            return self.chunks.containing(doc_id, offset)
+        return next((c for c in self.chunks_of(doc_id) if c.start <= offset < c.end), None)
+
     def position(self, chunk_id: str) -> int | None:
         """A chunk's position in ``chunks`` (its row in the vectors), or None."""
         if isinstance(self.chunks, ChunkTable):
