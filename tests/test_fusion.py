@@ -38,7 +38,7 @@ def test_score_rises_with_each_positively_weighted_feature() -> None:
 
 def test_ties_keep_the_order_of_first_contribution() -> None:
     model = FusionModel((1.0,) * len(FEATURES), 0.0)
-    row = np.array([-0.01, 0.5, 0.8, 0.5, 0.0, 0.0, 1.0])
+    row = np.array([-0.01, 0.5, 0.8, 0.5, 0.0, 0.0, 1.0, 0.4])
     x = np.array([row * 0.5, row, row, row * 0.5, row])
     scores, order = model.rank(x)
     assert order.tolist() == [1, 2, 4, 0, 3]
@@ -66,11 +66,13 @@ def test_candidate_features_of_both_sides_and_the_question() -> None:
     assert col["body_match"].tolist() == [0.0, 0.0, 1.0, 0.5, 0.0]
     assert col["phrase_match"].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
     assert col["document_named"].tolist() == [0.0, 1.0, 0.0, 0.0, 0.0]
+    assert col["pair_coverage"].tolist() == [0.0] * 5  # the searcher fills it (coverage.py)
 
 
 def test_fit_is_deterministic_non_negative_and_ranks_the_gold_first() -> None:
     rng = np.random.default_rng(1)
-    x = rng.uniform(size=(400, len(FEATURES))) * [-0.05, 1, 1, 1, 1, 1, 1]
+    x = rng.uniform(size=(400, len(FEATURES)))
+    x[:, 0] *= -0.05  # dense_gap is ≤ 0
     questions = np.repeat([f"q{i}" for i in range(40)], 10)
     signal = x[:, 0] * 20 + x[:, 2] - 0.2 * x[:, 5] + rng.normal(scale=0.05, size=400)
     labels = np.zeros(400, dtype=bool)
@@ -91,3 +93,11 @@ def test_searcher_scores_are_fused_probabilities_best_first(engine: Engine) -> N
     assert all(0.0 < s < 1.0 for s in scores)
     assert scores == sorted(scores, reverse=True)
     assert any(h.dense_rank for h in hits) and any(h.lexical_rank for h in hits)
+
+
+def test_pair_coverage_weighs_the_question_pairs_found_in_heading_and_text(
+    engine: Engine,
+) -> None:
+    found = engine.searcher.find_candidates("Sở Tài chính có nhiệm vụ gì?")
+    coverage = found.features[:, FEATURES.index("pair_coverage")]
+    assert coverage.max() > 0 and ((coverage >= 0) & (coverage <= 1)).all()

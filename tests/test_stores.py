@@ -24,6 +24,7 @@ from assistant.errors import (
     StoreUnavailableError,
 )
 from assistant.evaluation.gold import load_gold
+from assistant.search.coverage import document_frequencies
 from assistant.search.embedder import HashingEmbedder
 from assistant.search.filters import SearchFilters
 from assistant.search.index import LoadedIndex, embedding_text, load_index
@@ -105,6 +106,11 @@ class StoreContract:
         # a stored vector finds its own chunk first
         assert store.dense(vectors[1], 3, None)[0][0] == built.chunks[1].id
         assert store.lexical(tokenize("Hội Chữ thập đỏ"), 5, None)
+        # the fusion's pair coverage weighs a question's pairs by their idf in the index
+        n, df = document_frequencies(store, ["f:chu_thap", "f:khong_co_dau"])
+        assert n == len(built.chunks) and set(df) == {"f:chu_thap"}
+        assert df["f:chu_thap"] == sum("f:chu_thap" in tokenize(embedding_text(
+            c, {d.doc_id: d for d in built.documents}[c.doc_id])) for c in built.chunks)  # fmt: skip
 
     @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: repr(f)[13:60])
     def test_filters(self, tmp_path: Path, filters: SearchFilters) -> None:

@@ -28,6 +28,7 @@ FEATURES: tuple[str, ...] = (
     "body_match",  # how strongly the clause is headed by, or names, the body asked about
     "phrase_match",  # a short keyword question found verbatim in the clause
     "document_named",  # the clause's document is named in the question (number, place)
+    "pair_coverage",  # idf-weighted share of the question's syllable pairs in heading + text
 )
 
 
@@ -44,7 +45,8 @@ def candidate_features(
 
     ``dense`` and ``lexical`` map a clause position to its (rank, score); ``body`` holds
     positions and match strengths; ``phrase`` the positions holding the phrase; ``named``
-    whether each of the ``n`` clauses belongs to a document the question names."""
+    whether each of the ``n`` clauses belongs to a document the question names.
+    ``pair_coverage`` needs the candidates' texts: the caller fills it (``coverage.py``)."""
     first = np.full(n, -1, dtype=np.int64)
     step = 0
     for positions in (

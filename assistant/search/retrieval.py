@@ -23,6 +23,12 @@ from pydantic import ConfigDict
 
 from assistant.documents.textnorm import folded_key, nfc
 from assistant.search.bodies import TEXT_KEY_CHARS, BodyIndex, bodies_in_question, body_key
+from assistant.search.coverage import (
+    document_frequencies,
+    pair_coverage,
+    pair_weights,
+    question_pairs,
+)
 from assistant.search.embedder import Embedder
 from assistant.search.filters import SearchFilters
 from assistant.search.fusion import FEATURES, FusionModel, candidate_features
@@ -35,6 +41,7 @@ from assistant.types import Chunk, Document, issuer_locality
 __all__ = ["Candidates", "ClauseRetriever", "HybridSearcher", "SearchFilters", "SearchHit"]
 
 MAX_QUERY_CHARS = 2000
+COVERAGE = FEATURES.index("pair_coverage")
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,8 @@ class HybridSearcher:
         if not allowed.any():
             return none
         dense = self._dense(query, allowed, filters)
-        lexical = self._lexical(query, allowed, filters)
+        tokens = tokenize(with_synonyms(query))
+        lexical = self._lexical(tokens, allowed, filters)
         analysis = analyse_query(query, self.index.documents)
         body = (np.empty(0, dtype=np.int64), np.empty(0))
         if analysis.bodies:
@@ -201,6 +209,10 @@ class HybridSearcher:
         positions, features = candidate_features(
             len(allowed), dense, lexical, body, phrase_positions, named
         )
+        if len(positions):  # the candidates' texts: a few milliseconds
+            pairs = question_pairs(tokens)
+            weights = pair_weights(*document_frequencies(self.index.store, pairs), pairs)
+            features[:, COVERAGE] = pair_coverage(weights, self._chunks_at(positions.tolist()))
         return Candidates(positions, features, dense, lexical)
 
     def search(
@@ -269,9 +281,8 @@ class HybridSearcher:
         return self._ranked(store.dense(vector, want, filters), allowed)
 
     def _lexical(
-        self, query: str, allowed: np.ndarray, filters: SearchFilters | None
+        self, tokens: list[str], allowed: np.ndarray, filters: SearchFilters | None
     ) -> dict[int, tuple[int, float]]:
-        tokens = tokenize(with_synonyms(query))
         if not tokens:
             return {}
         store = self.index.store

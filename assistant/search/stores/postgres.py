@@ -283,6 +283,19 @@ class PostgresStore:
             rows = conn.execute(query, values).fetchall()
         return [(i, float(s)) for i, s in rows if s > 0]
 
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(number of chunks, chunks holding each of ``terms`` that the index knows)."""
+        with self._cursor() as conn:
+            stats = conn.execute(
+                f"SELECT (value->>'n_chunks')::int FROM {self.schema}.meta WHERE key = 'stats'"
+            ).fetchone()
+            rows = conn.execute(
+                f"SELECT term, df FROM {self.schema}.terms WHERE term = ANY(%s)", (list(terms),)
+            ).fetchall()
+        return (int(stats[0]) if stats and stats[0] is not None else 0), {
+            t: int(df) for t, df in rows
+        }
+
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
         with self._cursor() as conn:
             rows = conn.execute(
