@@ -47,6 +47,7 @@ from assistant.evaluation.scoring import resolve_gold, score_ranking, summarise 
 from assistant.search import lexical  # noqa: E402
 from assistant.search.index import embedding_text  # noqa: E402
 from assistant.types import Chunk, Document  # noqa: E402
+from eval import lexical_variants  # noqa: E402
 
 SEARCH_K = 10  # as assistant eval
 GOLD_SETS = {  # name → (gold set, corpus)
@@ -100,8 +101,11 @@ class Tokenizer:
     bigrams: bool
     note: str
     smoke: bool = False  # run by --smoke too
+    tokens: lexical_variants.Tokens | None = None  # a variant of the whole scheme
 
     def tokenize(self, words: lexical.WordSplitter, text: str) -> list[str]:
+        if self.tokens is not None:
+            return self.tokens(text)
         return lexical.tokenize(text, words=words, bigrams=self.bigrams)
 
 
@@ -123,7 +127,22 @@ TOKENIZERS = (
               "greedy longest match against underthesea's word list (64,668 words)"),
     Tokenizer("Viet74K words + syllable pairs (now)", _lexicon_words, True,
               "both; what `lexical.tokenize` does now", True),
+    Tokenizer("… pairs inside a word dropped", _lexicon_words, True,
+              "a pair within one dictionary word repeats the word; pairs across words stay",
+              tokens=lexical_variants.variant(pairs_inside_words=False)),
+    Tokenizer("… pairs with a function word dropped", _lexicon_words, True,
+              "no pair with và, của, được, các … (grammatical words form no compound)",
+              tokens=lexical_variants.variant(function_pairs=False)),
+    Tokenizer("… every dictionary word, overlapping", _lexicon_words, True,
+              "all words of the list found, not only the greedy longest-match split",
+              tokens=lexical_variants.variant(overlapping=True)),
+    Tokenizer("… + syllable triples", _lexicon_words, True,
+              "every three adjacent syllables too, folded", tokens=lexical_variants.variant(triples=True)),
+    Tokenizer("… pairs at half weight", _lexicon_words, True,
+              "syllables and words emitted twice, pairs once",
+              tokens=lexical_variants.variant(repeat=2)),
 )  # fmt: skip
+NOW = "Viet74K words + syllable pairs (now)"  # the row the issue's targets are checked on
 
 # --- speed -------------------------------------------------------------------------------
 
@@ -184,7 +203,7 @@ def gold_corpus(name: str) -> GoldCorpus:
     return GoldCorpus(name, gold_path, documents, corpus.chunks, texts)
 
 
-def bm25_quality(tokenizer: Tokenizer, gold: GoldCorpus) -> dict[str, float | None]:
+def bm25_quality(tokenizer: Tokenizer, gold: GoldCorpus) -> dict[str, Any]:
     """R@1, R@5 and MRR of BM25 alone, ranked as the embedded store ranks."""
     words = tokenizer.make()
     bm25 = bm25s.BM25()
@@ -206,6 +225,12 @@ def bm25_quality(tokenizer: Tokenizer, gold: GoldCorpus) -> dict[str, float | No
         "R@1": _r(summary["recall_at_1"]),
         "R@5": _r(summary["recall_at_5"]),
         "MRR": _r(summary["mrr"]),
+        # rank of the first gold clause in the top 10 (0: not in it), to see which moved
+        "ranks": {
+            r.item_id: round(1 / mrr) if (mrr := r.scores["mrr"]) else 0
+            for r in rows
+            if r.scores.get("mrr") is not None
+        },
     }
 
 
@@ -300,6 +325,7 @@ def render(report: dict[str, Any]) -> str:
         "",
         report.get("verdict", ""),
         "",
+        FINDINGS,
     ]
     return "\n".join(lines)
 
@@ -322,13 +348,46 @@ TARGET_CHUNKS_PER_S = 500  # issue 17: the lexical build on one core
 TOLERANCE = 0.01  # issue 17: R@5 and MRR within 0.01 of the segmenter's
 
 
+MAX_MOVED = 12  # list the questions that changed rank when there are this few
+
+FINDINGS = """\
+## Why the documents set loses, and what was tried
+
+doc-052 ("Bộ Nông nghiệp và Môi trường được giao nhiệm vụ gì trong tổ chức thực hiện Nghị
+quyết 380/NQ-CP?") gives 0.019 of the loss: underthesea ranks its gold clause (khoản 3
+Mục III, "3. Bộ Nông nghiệp và Môi trường rà soát …" under "III. TỔ CHỨC THỰC HIỆN")
+first, every dictionary tokenizer second, behind điểm c khoản 1.3 Mục II, a shorter clause
+naming the same ministry ("Bộ Y tế, Bộ Nông nghiệp và Môi trường, các bộ …") under "CÁC
+NHIỆM VỤ, GIẢI PHÁP". underthesea's win is its CRF's inconsistency, not a better rule: it
+makes the ministry one token, "nông_nghiệp_và_môi_trường", in the question and in the gold
+clause (each opens a sentence), but "bộ_nông_nghiệp_và_môi_trường" in the other clause, so
+only the gold clause matches the name as a term. A rule that gives one name one token
+everywhere cannot do that. doc-003 and doc-010 (4 → 5) are sibling clauses of one article
+in a different order; doc-015 (6 → 3) goes the other way.
+
+The rows under "(now)" each change one rule of it, chosen from how Vietnamese is written
+(eval/lexical_variants.py). None meets the documents set without giving up more on dev and
+ALQAC: pairs at half weight reaches documents MRR 0.887 (met) but loses dev MRR and ALQAC
+MRR against the tokenizer in use (0.871 → 0.842, 0.928 → 0.913); dropping the
+pairs inside a word, or the pairs with a function word, or adding overlapping words or
+triples, leaves the documents set at 0.83-0.88. The tokenizer in use is kept; the
+documents-set target stays unmet by 0.006 beyond the tolerance (one question of 27).
+"""
+
+
+def moved_questions(base: dict[str, Any], now: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(question, rank before, rank now) of the questions whose first gold clause moved."""
+    before, after = base.get("ranks", {}), now.get("ranks", {})
+    return [(q, before[q], after[q]) for q in before if q in after and before[q] != after[q]]
+
+
 def verdict(rows: dict[str, dict[str, Any]]) -> str:
     """The issue's targets, checked: the tokenizer in use against underthesea's."""
     base = rows.get(TOKENIZERS[0].name)
-    now = rows.get(TOKENIZERS[-1].name)
+    now = rows.get(NOW)
     if not base or not now:
         return ""
-    lines = [f"## {TOKENIZERS[-1].name} against {TOKENIZERS[0].name}", ""]
+    lines = [f"## {NOW} against {TOKENIZERS[0].name}", ""]
     for g, n in now["quality"].items():
         b = base["quality"].get(g)
         if not b:
@@ -339,6 +398,13 @@ def verdict(rows: dict[str, dict[str, Any]]) -> str:
             ok = "met" if delta >= -TOLERANCE else "NOT met"
             checks.append(f"{metric} {b[metric]:.3f} → {n[metric]:.3f} ({delta:+.3f}, {ok})")
         lines.append(f"- {g}: " + "; ".join(checks))
+    for g, n in now["quality"].items():
+        moved = moved_questions(base["quality"].get(g, {}), n)
+        if moved and len(moved) <= MAX_MOVED:
+            lines.append(
+                f"- {g}, rank of the first gold clause, underthesea → now (0: not in "
+                "the top 10): " + ", ".join(f"{q} {a} → {b}" for q, a, b in moved)
+            )
     sp, bs = now["speed"], base["speed"]
     lines.append(
         f"- speed: {sp['chunks_per_s']:.0f} chunks/s wall, {sp['chunks_per_cpu_s']:.0f} per "
@@ -384,14 +450,13 @@ def run(args: argparse.Namespace, command: str, pinned: int | None) -> dict[str,
     rows: dict[str, dict[str, Any]] = {}
     for tokenizer in tokenizers:
         speed = build_speed(tokenizer, texts)
-        quality: dict[str, dict[str, float | None]] = {
-            g.name: bm25_quality(tokenizer, g) for g in golds
-        }
+        quality: dict[str, dict[str, Any]] = {g.name: bm25_quality(tokenizer, g) for g in golds}
         if public is not None:
             quality["alqac"] = alqac_quality(tokenizer, public)
         rows[tokenizer.name] = {"note": tokenizer.note, "speed": speed, "quality": quality}
-        print(f"{tokenizer.name}: {speed['chunks_per_s']:.0f} chunks/s; "
-              + "; ".join(f"{g} {q}" for g, q in quality.items()), flush=True)  # fmt: skip
+        print(f"{tokenizer.name}: {speed['chunks_per_s']:.0f} chunks/s; " + "; ".join(
+            f"{g} {({k: v for k, v in q.items() if k != 'ranks'})}" for g, q in quality.items()
+        ), flush=True)  # fmt: skip
     report: dict[str, Any] = {
         "command": command,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
