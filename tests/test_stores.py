@@ -50,6 +50,20 @@ class CountingEmbedder(HashingEmbedder):
         return super().encode_documents(texts)
 
 
+class InterruptedEmbedder(CountingEmbedder):
+    """Stops the build (as Ctrl-C would) when asked for batch number ``stop_at``."""
+
+    def __init__(self, stop_at: int) -> None:
+        super().__init__()
+        self.batches, self.stop_at = 0, stop_at
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if self.batches == self.stop_at:
+            raise KeyboardInterrupt
+        self.batches += 1
+        return super().encode_documents(texts)
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
@@ -155,6 +169,22 @@ class StoreContract:
         reloaded, _ = ensure_index(settings, embedder)
         assert reloaded.chunks == second.chunks
         assert reloaded.store.fetch_chunks([changed[0].id]) == changed
+
+    def test_an_interrupted_build_resumes_from_its_embedded_batches(self, tmp_path: Path) -> None:
+        settings = self.settings(tmp_path)
+        stopped = InterruptedEmbedder(stop_at=2)
+        with pytest.raises(KeyboardInterrupt):
+            ensure_index(settings, stopped)
+        assert stopped.embedded > 0
+        resumed_by = CountingEmbedder()
+        index, _ = ensure_index(settings, resumed_by)
+        assert resumed_by.embedded == index.manifest.n_chunks - stopped.embedded
+        assert index.manifest.reused_vectors == stopped.embedded
+        straight, _ = ensure_index(self.settings(tmp_path / "again"), HashingEmbedder())
+        assert index.chunks == straight.chunks
+        ids = [c.id for c in straight.chunks]
+        assert np.allclose(index.store.vectors(ids), straight.store.vectors(ids), atol=1e-6)
+        assert not any(p.name.endswith("checkpoint.sqlite") for p in tmp_path.rglob("*"))
 
     def test_removed_document_is_deleted(self, tmp_path: Path, corpus_copy: Path) -> None:
         settings = self.settings(tmp_path, corpus_copy)

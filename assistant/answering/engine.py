@@ -18,11 +18,13 @@ from assistant.documents.relations import Relation, relations_by_document
 from assistant.errors import AssistantError, IndexBusyError, IndexMismatchError, IndexWriteError
 from assistant.search.embedder import Embedder, get_embedder
 from assistant.search.index import LoadedIndex, Progress, build_index, expected_manifest, load_index
+from assistant.search.ingest import CHECKPOINT
 from assistant.search.retrieval import HybridSearcher
 from assistant.search.stores import store_location
 from assistant.settings import Settings
 from assistant.types import Document, SkippedFile
 
+SERVER_CHECKPOINT = f"server-{CHECKPOINT}"  # under index_dir: a server store's unfinished build
 log = logging.getLogger(__name__)
 Notify = Callable[[str], None]
 
@@ -87,8 +89,20 @@ def ensure_index(
             ".txt, .md, .docx, .pdf hoặc .html vào đó (no citable document in the corpus folder)."
         )
     try:
+        # A server store's build keeps its embedded batches in a local file, as the
+        # embedded index does in its folder: an interrupted build resumes from them.
+        checkpoint = None if isinstance(path, Path) else settings.index_dir / SERVER_CHECKPOINT
+        if checkpoint is not None:
+            checkpoint.parent.mkdir(parents=True, exist_ok=True)
         index = build_index(
-            corpus, embedder, path, expected, progress=progress, force=force, notify=say
+            corpus,
+            embedder,
+            path,
+            expected,
+            progress=progress,
+            force=force,
+            notify=say,
+            checkpoint=checkpoint,
         )
     except (IndexWriteError, IndexBusyError) as exc:
         try:

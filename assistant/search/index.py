@@ -280,19 +280,22 @@ def build_index(
     force: bool = False,
     lock_timeout: float | None = None,
     notify: Notify | None = None,
+    checkpoint: Path | None = None,
 ) -> LoadedIndex:
     """Embed, tokenise and write the index under the store's lock. Vectors of chunks whose
-    embedding text did not change are reused, unless ``force``: then all are re-embedded."""
+    embedding text did not change are reused, unless ``force``: then all are re-embedded.
+    Each embedded batch is kept in ``checkpoint`` (an embedded index: a file in its folder;
+    a server store: the file given, or none) until the build is written, so an interrupted
+    build resumes from the batches it had embedded."""
     timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
     if isinstance(path, Path):
         with build_lock(path, timeout=timeout, notify=notify):
             store: ChunkStore = EmbeddedStore(path)
-            checkpoint = EmbeddingCheckpoint(path / CHECKPOINT)
-            return _build(
-                corpus, embedder, store, expected, batch_size, progress, force, checkpoint
-            )
+            saved = EmbeddingCheckpoint(checkpoint or path / CHECKPOINT)
+            return _build(corpus, embedder, store, expected, batch_size, progress, force, saved)
     with path.build_lock(timeout=timeout, notify=notify):  # type: ignore[attr-defined]
-        return _build(corpus, embedder, path, expected, batch_size, progress, force, None)
+        saved_or_none = EmbeddingCheckpoint(checkpoint) if checkpoint is not None else None
+        return _build(corpus, embedder, path, expected, batch_size, progress, force, saved_or_none)
 
 
 def _build(
