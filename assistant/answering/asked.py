@@ -88,8 +88,10 @@ def holds_what_is_asked(question: str, text: str) -> bool:
     return all(date.search(held) for when, date in _WHEN if when.search(asked))
 
 
-# A figure answers "bao nhiêu tiền" when it is an amount of money.
-_UNIT_WORDS = {"tien": ("dong",)}
+# A figure answers "bao nhiêu tiền" when it is an amount of money: a number and "đồng",
+# read with its tone marks ("huy động" folds to the same letters as "đồng").
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:nghìn|ngàn|triệu|tỷ)?\s*đồng\b", re.IGNORECASE)
+_UNIT_PATTERNS = {"tien": _MONEY}
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class Focus:
 
     def found_in(self, sentence: str) -> bool:
         def present(word: str) -> bool:
-            return any(overlap([w], sentence) for w in (word, *_UNIT_WORDS.get(word, ())))
+            unit = _UNIT_PATTERNS.get(word)
+            return bool(overlap([word], sentence)) or bool(unit and unit.search(sentence))
 
         return (not self.any_of or any(map(present, self.any_of))) and all(
             map(present, self.all_of)

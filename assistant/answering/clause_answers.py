@@ -18,7 +18,15 @@ from assistant.answering.answer_builder import (
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
 from assistant.answering.enumeration import enumeration_at, lead_label, lead_of, lead_span
-from assistant.answering.relevance import answers, content_terms, enough, searchable, topic_terms
+from assistant.answering.relevance import (
+    answers,
+    concepts,
+    content_terms,
+    covered,
+    enough,
+    searchable,
+    topic_terms,
+)
 from assistant.documents.facts import is_deadline, is_figure
 from assistant.documents.textnorm import strip_markup
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
@@ -47,6 +55,7 @@ class ClauseAnswers:
     ) -> None:
         hits = self._search(question, docs, filters, k=8)
         terms = self._topic_terms(question)
+        asked = concepts(question, self.documents.values())
         focus = figure_focus(question, terms)
         candidates: list[tuple[float, SearchHit, tuple[int, int]]] = []
         for rank, hit in enumerate(hits):
@@ -67,8 +76,8 @@ class ClauseAnswers:
                 measured = focus.found_in(sentence) or (focus.all_of and focus.found_in(context))
                 if kind == "figure" and not (is_figure(sentence) and measured):
                     continue
-                shared = overlap(terms, context)
-                if not enough(shared, terms):
+                shared = covered(asked, context)
+                if not enough(shared, asked):
                     continue
                 candidates.append((shared + 1.0 / (rank + 2), hit, span))
         if not candidates:
@@ -98,6 +107,7 @@ class ClauseAnswers:
     ) -> None:
         hits = self._search(question, docs, filters, k=MAX_ITEMS if many else 5)
         terms = self._topic_terms(question)
+        topic = concepts(question, self.documents.values())
         body_words = {w for body in bodies for w in body.split()}
         # The question's own words (not the synonyms added for search) besides the body's.
         asked = (
@@ -114,7 +124,7 @@ class ClauseAnswers:
                 not asked or overlap(asked, searchable(hit)) > len(set(asked)) / 2
             ):
                 usable.append((hit, span))
-        if not usable or not answers(usable[0][0], terms, asked):
+        if not usable or not answers(usable[0][0], topic, asked):
             b.abstain(CANNOT_ANSWER)
             self._related(b, question, docs, filters, hits)
             return
@@ -127,13 +137,13 @@ class ClauseAnswers:
             for hit, _ in usable[:MAX_ITEMS]:
                 sibling = bool(parent) and hit.chunk.clause_path[:-1] == parent
                 if hit is top or (
-                    (sibling or answers(hit, terms, asked)) and hit.score >= 0.5 * top.score
+                    (sibling or answers(hit, topic, asked)) and hit.score >= 0.5 * top.score
                 ):
                     item = quote_span(hit.document, hit.chunk, focus=terms, max_chars=ITEM_CHARS)
                     b.quote(hit, item)
             return
         for hit, span in usable[:3]:
-            if hit is top or (answers(hit, terms, asked) and hit.score >= 0.6 * top.score):
+            if hit is top or (answers(hit, topic, asked) and hit.score >= 0.6 * top.score):
                 b.quote(hit, span)
 
     def _enumeration(self, b: AnswerBuilder, top: SearchHit, terms: Sequence[str]) -> bool:

@@ -98,6 +98,13 @@ SYNONYMS: dict[str, str] = {
 _SYNONYM_RES = [(re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in SYNONYMS.items()]
 
 
+def synonyms_in(query: str) -> list[tuple[str, str]]:
+    """The plain words of ``SYNONYMS`` the query uses, each with its official terms."""
+    lowered = canonical_tones(query).lower()
+    return [(k, v) for (k, v), (pattern, _) in zip(SYNONYMS.items(), _SYNONYM_RES, strict=True)
+            if pattern.search(lowered)]  # fmt: skip
+
+
 def with_synonyms(query: str) -> str:
     """The question followed by the official terms for the plain words it uses."""
     lowered = canonical_tones(query).lower()
