@@ -105,7 +105,12 @@ def expand(text: str) -> str:
 def bare_head(key: str) -> bool:
     """A key that is only a head word ("hoi dong", "uy ban", "ban can su"): it names a kind of
     body, not a body; "Hội đồng" of "Hội đồng quản trị" must not find "Hội đồng nhân dân"."""
-    return key in _HEAD_KEYS
+    return key in _HEAD_KEYS and key not in _SINGLE_BODIES
+
+
+# Heads that are the name of one body of the State (the Constitution's Quốc hội and Chính
+# phủ), not a kind of body: "Chính phủ phải làm gì?" asks about that body.
+_SINGLE_BODIES = frozenset({"chinh phu", "quoc hoi"})
 
 
 def body_key(text: str) -> str:
