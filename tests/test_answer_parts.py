@@ -27,6 +27,17 @@ def test_metadata_facts_show_the_source_words(engine: Engine) -> None:
     assert_grounded(engine, a)
 
 
+def test_the_trich_yeu_is_quoted_from_the_header(engine: Engine) -> None:
+    """NĐ 30/2020/NĐ-CP's trích yếu ("V/v …" of a công văn, the title line of a kế hoạch)."""
+    a = ask(engine, "Trích yếu của Công văn 1416 là gì?")
+    assert not a.abstained and "V/v thực hiện Kết luận số 44-KL/TW" in a.text
+    assert len(a.citations) == 1 and a.citations[0].doc_id == "1416-CV-QU"
+    assert_grounded(engine, a)
+    a = ask(engine, "tieu de cua ke hoach 17 la gi")
+    assert "Thực hiện Kết luận số 44-KL/TW" in a.text
+    assert_grounded(engine, a)
+
+
 def test_the_copy_names_its_signer(engine: Engine) -> None:
     a = ask(engine, "Ai ký bản sao lục Kết luận 44-KL/TW?")
     assert "Đinh Xuân Tùng" in a.text and "Võ Văn Thưởng" not in a.text

@@ -36,6 +36,7 @@ Asked = Literal[
     "replaces",
     "implements",
     "number",
+    "title",
     "document_list",
     "figure",
     "deadline",
@@ -46,7 +47,17 @@ Asked = Literal[
 ]
 # Asked about a document itself: answered from its header, signature or opening.
 METADATA: frozenset[str] = frozenset(
-    {"copy_stamp", "signer", "issuer", "date", "effective", "replaces", "implements", "number"}
+    {
+        "copy_stamp",
+        "signer",
+        "issuer",
+        "date",
+        "effective",
+        "replaces",
+        "implements",
+        "number",
+        "title",
+    }
 )
 
 
@@ -89,6 +100,8 @@ CUES: tuple[Cue, ...] = (
     _cue("replaces", r"\b(?:thay the|bai bo|sua doi(?:,? bo sung)?)\s+(?:\w+\s+){0,3}?(?:nao|gi)\b"),
     _cue("implements", r"\b(?:(?:thuc hien|trien khai|can cu(?:\s+vao)?|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)(?:\s+cap tren)?\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
     _cue("number", r"\bso hieu\b"),
+    # The trích yếu under the document's name (NĐ 30/2020/NĐ-CP): what it is about, in its own words.
+    _cue("title", r"\b(?:trich yeu|ten (?:goi )?day du|tieu de|ve viec gi)\b"),
     _cue("document_list", r"\b(?:(?:nhung|cac)\s+van ban nao|van ban nao do|liet ke|co bao nhieu van ban|gom nhung van ban)\b"),
     # "… đạt 1 tỷ đồng phải không?": a statement to check against the text, not a figure asked for.
     _cue("content", r"\b(?:phai khong|dung khong|co dung la|co phai la)\b"),

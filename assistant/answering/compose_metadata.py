@@ -19,6 +19,7 @@ from assistant.documents.facts import (
     place_date_span,
     sentence_around,
     signature_span,
+    title_span,
 )
 from assistant.documents.relations import Relation
 from assistant.documents.textnorm import folded_key
@@ -107,6 +108,11 @@ class MetadataAnswers:
                 b.fact(statement, d, chunk, span)
             else:
                 b.fact_text(statement, d, "phần đầu văn bản", *span)
+        elif field == "title" and d.title:
+            span = title_span(d)
+            if span:
+                quote = display_quote(d.text[span[0] : span[1]])
+                b.fact_text(f"Trích yếu của {name}: “{quote}”.", d, "phần đầu văn bản", *span)
         elif field == "number" and d.doc_number:
             span = number_line_span(d)
             if span:

@@ -95,6 +95,18 @@ def place_date_span(d: Document) -> tuple[int, int] | None:
     return None
 
 
+def title_span(d: Document) -> tuple[int, int] | None:
+    """Where the header writes the trích yếu ("V/v thực hiện Kết luận số 44-KL/TW"), whatever
+    line breaks or markup lie between its words; None when it is not in the text."""
+    words = re.findall(r"\w+", d.title or "")
+    if not words:
+        return None
+    pattern = re.compile(r"\W+".join(re.escape(w) for w in words), re.IGNORECASE)
+    m = pattern.search(d.text, 0, max(d.body_start, 0) or len(d.text))
+    m = m or pattern.search(d.text)
+    return (m.start(), m.end()) if m else None
+
+
 def number_line_span(d: Document) -> tuple[int, int] | None:
     """The header line that gives the số hiệu: "Số: 164/KH-UBND |"."""
     if not d.doc_number:
