@@ -38,6 +38,16 @@ def test_the_trich_yeu_is_quoted_from_the_header(engine: Engine) -> None:
     assert_grounded(engine, a)
 
 
+def test_documents_compared_by_their_date(engine: Engine) -> None:
+    a = ask(engine, "Trong các văn bản, văn bản nào ban hành sớm nhất và văn bản nào muộn nhất?")
+    assert "Kết luận số 44-KL/TW, ngày 14/11/2022" in a.text
+    assert "Kế hoạch số 164/KH-UBND, ngày 05/6/2023" in a.text
+    assert_grounded(engine, a)
+    # the kind asked narrows the comparison; a kind the corpus lacks is not answered
+    assert "Kế hoạch số 17-KH/TU" in ask(engine, "Kế hoạch nào ban hành trước nhất?").text
+    assert ask(engine, "Nghị định nào mới nhất?").abstained
+
+
 def test_the_copy_names_its_signer(engine: Engine) -> None:
     a = ask(engine, "Ai ký bản sao lục Kết luận 44-KL/TW?")
     assert "Đinh Xuân Tùng" in a.text and "Võ Văn Thưởng" not in a.text

@@ -37,6 +37,8 @@ Asked = Literal[
     "implements",
     "number",
     "title",
+    "earliest",
+    "latest",
     "document_list",
     "figure",
     "deadline",
@@ -57,6 +59,8 @@ METADATA: frozenset[str] = frozenset(
         "implements",
         "number",
         "title",
+        "earliest",
+        "latest",
     }
 )
 
@@ -99,6 +103,9 @@ CUES: tuple[Cue, ...] = (
     _cue("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
     _cue("replaces", r"\b(?:thay the|bai bo|sua doi(?:,? bo sung)?)\s+(?:\w+\s+){0,3}?(?:nao|gi)\b"),
     _cue("implements", r"\b(?:(?:thuc hien|trien khai|can cu(?:\s+vao)?|cu the hoa)\s+(?:van ban|ket luan|ke hoach|chi thi|cong van)(?:\s+cap tren)?\s+nao|van ban nao\s+(?:duoc\s+)?(?:thuc hien|trien khai))\b"),
+    # "Văn bản nào ban hành sớm nhất / mới nhất": documents compared by their date.
+    _cue("earliest", r"\b(?:van ban|ke hoach|ket luan|cong van|chi thi|nghi dinh|thong tu|luat|quyet dinh|nghi quyet) nao\b(?:\s+\w+){0,4}?\s+(?:som nhat|cu nhat|dau tien|truoc nhat)\b"),
+    _cue("latest", r"\b(?:van ban|ke hoach|ket luan|cong van|chi thi|nghi dinh|thong tu|luat|quyet dinh|nghi quyet) nao\b(?:\s+\w+){0,4}?\s+(?:muon nhat|moi nhat|gan day nhat|sau cung|sau nhat)\b"),
     _cue("number", r"\bso hieu\b"),
     # The trích yếu under the document's name (NĐ 30/2020/NĐ-CP): what it is about, in its own words.
     _cue("title", r"\b(?:trich yeu|ten (?:goi )?day du|tieu de|ve viec gi)\b"),

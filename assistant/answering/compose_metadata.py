@@ -51,6 +51,9 @@ class MetadataAnswers:
             # "Chỉ thị 43-CT/TW do ai ký?": the question names a document the corpus does not hold.
             b.abstain("Văn bản được hỏi không có trong kho; các văn bản trong kho chỉ nhắc đến nó.")
             return
+        if field in ("earliest", "latest"):
+            self._by_date(b, field, docs, question)
+            return
         # In the order the question names them ("So sánh người ký Công văn 1416 và Kế hoạch 17"),
         # then the corpus's: never a set's order, which changes from run to run.
         order = {d: n for n, d in enumerate(self.documents)}
@@ -139,6 +142,37 @@ class MetadataAnswers:
                     at,
                     at + len(signer.name),
                 )
+
+    def _by_date(self, b: AnswerBuilder, field: str, docs: set[str], question: str) -> None:
+        """The earliest or latest dated document (among those named, else every one of the
+        kind asked, "Kế hoạch nào …", but news reports, which are no văn bản), quoted from
+        its place-and-date line."""
+        kind = re.search(r"(\w+(?: \w+)?) nao\b", folded_key(question))
+        asked_type = kind.group(1) if kind and kind.group(1) != "van ban" else ""
+        dated = [
+            d
+            for d in self.documents.values()
+            if d.date
+            and (d.doc_id in docs if docs else d.doc_type != "Tin bài")
+            and (not asked_type or folded_key(d.doc_type or "") == asked_type)
+        ]
+        if not dated:
+            b.abstain(CANNOT_ANSWER)
+            return
+        pick = min if field == "earliest" else max
+        when = pick(d.date for d in dated if d.date)
+        word = "sớm nhất" if field == "earliest" else "muộn nhất"
+        for d in (d for d in dated if d.date == when):
+            span = place_date_span(d)
+            if span:
+                b.fact_text(
+                    f"Ban hành {word}: {d.short_name}, ngày {format_vn_date(when)}.",
+                    d,
+                    "phần đầu văn bản",
+                    *span,
+                )
+        if not b.statements:
+            b.abstain(CANNOT_ANSWER)
 
     def _issuer(self, b: AnswerBuilder, d: Document) -> None:
         assert d.issuer is not None
