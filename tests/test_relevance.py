@@ -29,3 +29,9 @@ def test_money_is_a_number_and_dong_with_its_tone_marks() -> None:
     assert money.found_in("Phạt tiền từ 200.000 đồng đến 500.000 đồng")
     # "huy động" folds to the letters of "đồng": no amount of money
     assert not money.found_in("Huy động và sử dụng hiệu quả các nguồn lực ngân sách")
+
+
+def test_a_bound_on_the_figure_asked_is_no_subject_word() -> None:
+    asked = concepts("Quỹ cấp cơ sở phải có số dư ít nhất bao nhiêu tiền?", [])
+    assert not any(c & {"it", "nhat"} for c in asked)
+    assert any("quy" in c for c in asked)

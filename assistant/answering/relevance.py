@@ -22,6 +22,7 @@ _QUESTION_WORDS = frozenset(
     "hoi chu thap do".split()
 )
 _DOC_WORDS = frozenset("kh kl cv ct tw tu qu ubnd ke hoach ket luan cong van chi thi so".split())
+_BOUNDS = re.compile(r"\b(?:it nhat|toi thieu|toi da|nhieu nhat|cao nhat|thap nhat)\b")
 _GENERIC_TERMS = frozenset(
     "dat chi tieu ty le muc so luong bao nhieu phan tram hom nay hien nay".split()
 )
@@ -133,7 +134,10 @@ def topic_terms(
         for d in documents
         for w in re.findall(r"\w+", folded_key(f"{d.doc_number or ''} {d.doc_type or ''}"))
     }
-    terms = content_terms(with_synonyms(question) if synonyms else question)
+    # "ít nhất", "tối đa" bound the figure asked; clauses write the bound their own way
+    # ("từ … trở lên", "không quá"): no subject words.
+    asked = _BOUNDS.sub(" ", folded_key(with_synonyms(question) if synonyms else question))
+    terms = content_terms(asked)
     return [
         t
         for t in terms
