@@ -76,3 +76,25 @@ def test_the_units_under_a_title_are_its_list() -> None:
     at = next(i for i, c in enumerate(chunks) if c.clause_label == "khoản 2 Điều 5")
     found = enumeration_at(chunks, at)
     assert found is not None and found.where == "Điều 5"
+
+
+PLAN = (
+    "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ THỬ\nSố: 9/KH-UBND\n\nKẾ HOẠCH\nThử nghiệm\n\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\n"
+    "1. Mục đích\n"
+    "- Nâng cao nhận thức của cán bộ.\n"
+    "- Khẳng định vai trò nòng cốt của Hội.\n"
+    "2. Yêu cầu\n"
+    "- Bảo đảm thiết thực, hiệu quả.\n"
+)
+
+
+def test_a_question_naming_an_items_title_heading_asks_for_all_its_items() -> None:
+    from assistant.answering.enumeration import heading_named
+
+    chunks = _chunks(PLAN)
+    first = next(c for c in chunks if "Nâng cao nhận thức" in c.clean_text)
+    assert heading_named("Mục đích của Kế hoạch 9 là gì?", first)
+    assert heading_named("muc dich cua ke hoach la gi", first)
+    assert not heading_named("Yêu cầu của Kế hoạch 9 là gì?", first)
+    assert not heading_named("Cán bộ cần nâng cao nhận thức gì?", first)

@@ -17,7 +17,13 @@ from assistant.answering.answer_builder import (
 )
 from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
 from assistant.answering.citations import quote_span, sentence_spans
-from assistant.answering.enumeration import enumeration_at, lead_label, lead_of, lead_span
+from assistant.answering.enumeration import (
+    enumeration_at,
+    heading_named,
+    lead_label,
+    lead_of,
+    lead_span,
+)
 from assistant.answering.relevance import (
     answers,
     concepts,
@@ -129,7 +135,7 @@ class ClauseAnswers:
             self._related(b, question, docs, filters, hits)
             return
         top = usable[0][0]
-        if many and self._enumeration(b, top, terms):
+        if (many or heading_named(question, top.chunk)) and self._enumeration(b, top, terms):
             return
         if many:
             # A list: the items beside the best one (same khoản or heading) belong to it.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from assistant.answering.responsibility import UNIT_NUMBER_RE
 from assistant.documents.grammar import RANKS
+from assistant.documents.textnorm import folded_key
 from assistant.types import Chunk
 
 MAX_ITEMS = 15  # items quoted; more are counted, and the whole clause is one click away
@@ -87,6 +88,17 @@ def _title(heading: str) -> bool:
     units under it are its list."""
     words = UNIT_NUMBER_RE.sub("", heading).strip(" *")
     return 0 < len(words) <= MAX_TITLE_CHARS and not re.search(r"[.;!?…]$", words)
+
+
+def heading_named(question: str, chunk: Chunk) -> bool:
+    """The question names the title-only heading the chunk is an item of ("Mục đích của Kế
+    hoạch 164 là gì?" above "- Tăng cường …"): the items under it are the answer together."""
+    heading = _parent_heading(chunk)
+    if chunk.metadata.get("kind") not in _ITEM_KINDS or not _title(heading):
+        return False
+    words = re.findall(r"\w+", folded_key(UNIT_NUMBER_RE.sub("", heading)))
+    asked = set(re.findall(r"\w+", folded_key(question)))
+    return 0 < len(words) <= 6 and all(w in asked for w in words)
 
 
 def lead_of(chunk: Chunk) -> str:
