@@ -38,6 +38,14 @@ def test_the_trich_yeu_is_quoted_from_the_header(engine: Engine) -> None:
     assert_grounded(engine, a)
 
 
+def test_a_bodys_paragraph_is_quoted_to_its_end(engine: Engine) -> None:
+    """What a body is charged with runs from the sentence naming it to the paragraph's end
+    (three sentences, 430 characters, in Công văn 1416)."""
+    a = ask(engine, "UBND quận Kiến An được giao gì theo CV 1416?")
+    assert "Bố trí nguồn lực và điều kiện phù hợp" in a.text
+    assert_grounded(engine, a)
+
+
 def test_documents_compared_by_their_date(engine: Engine) -> None:
     a = ask(engine, "Trong các văn bản, văn bản nào ban hành sớm nhất và văn bản nào muộn nhất?")
     assert "Kết luận số 44-KL/TW, ngày 14/11/2022" in a.text

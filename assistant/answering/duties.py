@@ -24,6 +24,8 @@ from assistant.types import Chunk
 
 MAX_CLAUSES = 12
 MAX_READ = 200  # clauses of one body read to check the words asked beyond its name
+# From the sentence naming the body on, what it is charged with runs to the paragraph's end.
+SUBJECT_CHARS = 600
 
 
 class DutyAnswers(ClauseAnswers):
@@ -127,7 +129,9 @@ class DutyAnswers(ClauseAnswers):
             document = self.documents[doc_id]
             b.note(f"{document.citation_name}:")
             for chunk in items:
-                span = quote_span(document, chunk, start_at=subject_at.get(chunk.id))
+                span = quote_span(
+                    document, chunk, start_at=subject_at.get(chunk.id), max_chars=SUBJECT_CHARS
+                )
                 b.fact(
                     f"- {chunk.clause_label}: “{display_quote(document.text[span[0] : span[1]])}”",
                     document,
