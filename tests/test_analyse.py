@@ -56,8 +56,8 @@ def test_two_figures_each_a_part(documents: list[Document]) -> None:
 
 def test_a_piece_without_a_cue_asks_for_content(documents: list[Document]) -> None:
     a = analyse("Kết luận 44 do cơ quan nào ban hành và được phổ biến đến đâu?", documents)
-    # After a question about the document itself, only its header's facts are asked.
-    assert [p.asked for p in a.parts] == ["issuer"]
+    # A piece with no cue of its own after a header fact is a question of the text.
+    assert [p.asked for p in a.parts] == ["issuer", "content"]
     a = analyse(
         "Hải Phòng đã thành lập bao nhiêu câu lạc bộ hiến máu tình nguyện, điểm hiến máu cố "
         "định đặt ở đâu?",

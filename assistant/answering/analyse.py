@@ -339,7 +339,9 @@ def analyse(question: str, documents: Sequence[Document]) -> Analysis:
                 # a document's header does not hold is not asked of its clauses either;
                 # "… bản sao lục của cơ quan nào, số mấy, ngày nào": the stamp says all.
                 later = "date" if later == "when" else later
-                if later not in METADATA or prior.asked == "copy_stamp":
+                # A part that asks of the text with no cue of its own ("… và được phổ biến
+                # đến đâu?") is a question of its own, answered from the clauses.
+                if prior.asked == "copy_stamp" or later not in (*METADATA, "content"):
                     continue
             part = Part(text, later, merged, found is not None)
             if part.asked in METADATA and any(
