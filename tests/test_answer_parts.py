@@ -46,6 +46,14 @@ def test_a_bodys_paragraph_is_quoted_to_its_end(engine: Engine) -> None:
     assert_grounded(engine, a)
 
 
+def test_assignees_of_a_named_part_of_the_document(engine: Engine) -> None:
+    a = ask(engine, "Kết luận 44 giao nhiệm vụ cho những tổ chức nào trong phần tổ chức thực hiện?")
+    assert "tại phần “tổ chức thực hiện”" in a.text
+    assert "Ban Dân vận Trung ương (đoạn 5 khoản 5)" in a.text
+    assert "Chính phủ (đoạn 1 khoản 2)" not in a.text  # khoản 2 is another part
+    assert_grounded(engine, a)
+
+
 def test_documents_compared_by_their_date(engine: Engine) -> None:
     a = ask(engine, "Trong các văn bản, văn bản nào ban hành sớm nhất và văn bản nào muộn nhất?")
     assert "Kết luận số 44-KL/TW, ngày 14/11/2022" in a.text

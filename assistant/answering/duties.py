@@ -23,6 +23,26 @@ from assistant.search.retrieval import SearchFilters
 from assistant.types import Chunk
 
 MAX_CLAUSES = 12
+MAX_ASSIGNEES = 20  # bodies listed, one short line each
+# "… trong phần tổ chức thực hiện", "… tại mục II": the part of the document asked about.
+_SECTION = re.compile(
+    r"\b(?:trong|tai|o)\s+(?:phan|muc|chuong)\s+(?P<name>\w+(?:\s+\w+){0,5}?)\s*(?:\?|$)"
+)
+
+
+def named_section(question: str) -> str:
+    """The folded heading words of the part of the document a question names, or ""."""
+    m = _SECTION.search(folded_key(question).strip())
+    return m.group("name") if m else ""
+
+
+def section_name(question: str) -> str:
+    """The same words as the question writes them."""
+    words = named_section(question).split()
+    shown = user_words(question, " ".join(words)) if words else None
+    return shown or " ".join(words)
+
+
 MAX_READ = 200  # clauses of one body read to check the words asked beyond its name
 # From the sentence naming the body on, what it is charged with runs to the paragraph's end.
 SUBJECT_CHARS = 600
@@ -165,11 +185,17 @@ class DutyAnswers(ClauseAnswers):
             if (d.doc_id in docs if docs else d.doc_type != "Tin bài")
             and (not filters or filters.allows(d))
         ]
+        section = named_section(part.text)
         for d in targets:
-            ids = self.searcher.index.chunk_ids_of(d.doc_id)
+            if section:
+                # "… trong phần tổ chức thực hiện": the clauses under that heading only.
+                chunks = self.searcher.index.chunks_of(d.doc_id)
+                ids = [c.id for c in chunks if section in folded_key(" ".join(c.breadcrumb))]
+            else:
+                ids = self.searcher.index.chunk_ids_of(d.doc_id)
             found = self.responsibilities.assigned_in(ids, head)
             quoted = []
-            for a in found[:MAX_CLAUSES]:
+            for a in found[:MAX_ASSIGNEES]:
                 chunk = self.chunks[a.chunk_id]
                 m = re.search(
                     re.escape(a.body), d.text[chunk.clause_start : chunk.clause_end], re.IGNORECASE
@@ -179,9 +205,12 @@ class DutyAnswers(ClauseAnswers):
                     quoted.append((chunk, (at, at + len(a.body))))
             if not quoted:
                 continue
-            b.note(f"{d.citation_name} giao nhiệm vụ cho {len(quoted)} cơ quan, tổ chức:")
+            where = f" tại phần “{section_name(part.text)}”" if section else ""
+            b.note(f"{d.citation_name}{where} giao nhiệm vụ cho {len(found)} cơ quan, tổ chức:")
             for chunk, span in quoted:
                 b.fact(f"- {d.text[span[0] : span[1]]} ({chunk.clause_label})", d, chunk, span)
+            if len(found) > len(quoted):
+                b.note(f"… và {len(found) - len(quoted)} cơ quan, tổ chức khác.")
         if not any(s.kind == "fact" for s in b.statements):
             b.abstain(CANNOT_ANSWER)
 
