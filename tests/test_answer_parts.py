@@ -54,6 +54,22 @@ def test_assignees_of_a_named_part_of_the_document(engine: Engine) -> None:
     assert_grounded(engine, a)
 
 
+def test_a_body_another_works_with_is_told_so(engine: Engine) -> None:
+    """ "Phối hợp với Sở Lao động - Thương binh và Xã hội hướng dẫn …" under Sở Nội vụ's
+    heading: listed for Sở Lao động, marked as its part in another body's duty."""
+    a = ask(
+        engine,
+        "Sở Lao động - Thương binh và Xã hội Hà Nội được giao nhiệm vụ gì trong Kế hoạch 164?",
+    )
+    assert "khoản 2 Mục III:" in a.text  # its own clause, unmarked
+    assert "gạch đầu dòng thứ hai khoản 4 Mục III (vai trò phối hợp)" in a.text
+    assert "Kế hoạch bồi dưỡng, tập huấn" in a.text
+    assert_grounded(engine, a)
+    # named only as a partner there, it is not found by that alone
+    b = ask(engine, "Hội Chữ thập đỏ quận Kiến An cần làm gì theo Công văn 1416?")
+    assert "Hội Chữ thập đỏ các cấp phát huy vai trò nòng cốt" in b.text
+
+
 def test_documents_compared_by_their_date(engine: Engine) -> None:
     a = ask(engine, "Trong các văn bản, văn bản nào ban hành sớm nhất và văn bản nào muộn nhất?")
     assert "Kết luận số 44-KL/TW, ngày 14/11/2022" in a.text

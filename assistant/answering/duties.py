@@ -81,7 +81,9 @@ class DutyAnswers(ClauseAnswers):
                     and (not docs or a.doc_id in docs)
                     and (not filters or filters.allows(self.documents[a.doc_id]))
                 ]
-                if matches:
+                # A body named only as the one another works with ("phối hợp với …") is
+                # not found by that alone: its clauses join those that charge it.
+                if matches and any(a.role != "partner" for a in matches):
                     found.extend(matches)
                     assigned.update(a.chunk_id for a in matches)
                     # Read from the index only the first clauses in the documents' order: at
@@ -141,6 +143,10 @@ class DutyAnswers(ClauseAnswers):
             b.refuse(f"Các văn bản{where} không giao nhiệm vụ cho {shown}.")
             self._related(b, question, docs, filters)
             return True
+        roles: dict[str, set[str]] = {}
+        for a in found:
+            roles.setdefault(a.chunk_id, set()).add(a.role)
+        partner_only = {cid for cid, r in roles.items() if r == {"partner"}}
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks[:MAX_CLAUSES]:
             by_doc.setdefault(c.doc_id, []).append(c)
@@ -152,8 +158,10 @@ class DutyAnswers(ClauseAnswers):
                 span = quote_span(
                     document, chunk, start_at=subject_at.get(chunk.id), max_chars=SUBJECT_CHARS
                 )
+                # Named only as the body another one works with: said so, not as its own duty.
+                role = " (vai trò phối hợp)" if chunk.id in partner_only else ""
                 b.fact(
-                    f"- {chunk.clause_label}: “{display_quote(document.text[span[0] : span[1]])}”",
+                    f"- {chunk.clause_label}{role}: “{display_quote(document.text[span[0] : span[1]])}”",
                     document,
                     chunk,
                     span,

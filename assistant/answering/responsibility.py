@@ -43,6 +43,13 @@ _SUBJECT_RE = re.compile(
 _ASKED_RE = re.compile(
     rf"\b(?:đề nghị|yêu cầu|giao)\s+(?P<subject>{_HEAD}[^.:]{{0,300}}?)\s+(?={_END})", re.IGNORECASE
 )
+# "… phối hợp với Sở Lao động - Thương binh và Xã hội hướng dẫn …": the body a clause's
+# duty is carried out with; it shares the work, another body leads it.
+_PARTNER_RE = re.compile(
+    rf"\bphối hợp (?:chặt chẽ )?với\s+(?P<subject>{_HEAD}[^.:;]{{0,200}}?)"
+    rf"(?=\s+(?:{_DUTY}|để\b|nhằm\b|trong\b)|\s*[.;:(]|$)",
+    re.IGNORECASE,
+)
 _SPLIT_RE = re.compile(rf"\s*[;,]\s*|\s+và\s+(?={_HEAD})", re.IGNORECASE)
 
 
@@ -65,7 +72,7 @@ class Assignment:
     body: str  # the name as written, cleaned: "Ban Dân vận Quận ủy"
     key: str  # body_key of the name: "ban dan van quan uy"
     chunk_id: str
-    role: str  # "heading", "subject", "asked"
+    role: str  # "heading", "subject", "asked", "partner" (phối hợp với …)
     doc_id: str = ""  # the clause's document and where the clause starts in it: filters
     start: int = 0  # and order without reading the clause from the index
 
@@ -121,6 +128,10 @@ def assignments(chunk: Chunk) -> list[Assignment]:
                 continue
             for name in split_bodies(m["subject"]):
                 add(name, role)
+    for m in _PARTNER_RE.finditer(body_text):
+        for name in split_bodies(m["subject"]):
+            if re.match(_HEAD, name, re.IGNORECASE):
+                add(name, "partner")
     return out
 
 
