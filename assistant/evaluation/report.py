@@ -78,7 +78,8 @@ _LABELS = {
     "abstention_precision": "abst. P",
     "abstention_recall": "abst. R",
     "abstention_f1": "abst. F1",
-    "answer_chars": "chars",
+    "answer_chars": "mean chars",
+    "answer_chars_median": "median chars",
     "answer_statements": "statements",
     "latency_p50_ms": "p50 ms",
     "latency_p95_ms": "p95 ms",
@@ -89,7 +90,7 @@ _LABELS = {
 def _cell(name: str, value: float | None) -> str:
     if value is None:
         return "—"
-    if name in ("answer_chars", "latency_p50_ms", "latency_p95_ms", "items"):
+    if name in ("answer_chars", "answer_chars_median", "latency_p50_ms", "latency_p95_ms", "items"):
         return f"{value:.0f}" if value >= 10 or name == "items" else f"{value:.1f}"
     if name == "answer_statements":
         return f"{value:.1f}"

@@ -8,6 +8,7 @@ live in ``eval_metrics``.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ ANSWER_METRICS = (
     "abstention_recall",
     "abstention_f1",
     "answer_chars",
+    "answer_chars_median",
     "answer_statements",
 )
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
@@ -309,6 +311,8 @@ def summarise(rows: Sequence[ItemScores]) -> dict[str, float | None]:
         "answer_statements",
     ):
         out[name] = m.mean([r.scores.get(name) for r in rows])
+    lengths = sorted(v for r in rows if (v := r.scores.get("answer_chars")) is not None)
+    out["answer_chars_median"] = float(statistics.median(lengths)) if lengths else None
 
     def ratio(num: str, den: str) -> float | None:
         total = sum(r.counts.get(den, 0) for r in rows)
