@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import bm25s
 import pytest
 
+from assistant.search.bodies import spell_out
 from assistant.search.coverage import (
     clause_key,
     document_frequencies,
@@ -48,3 +49,11 @@ def test_weights_are_the_idf_of_the_index_and_an_unknown_pair_weighs_most() -> N
     weights = pair_weights(n, df, pairs)
     assert set(weights) == {"y te", "tai chinh", "zz q"}
     assert weights["zz q"] > weights["tai chinh"] > weights["y te"] > 0
+
+
+def test_an_abbreviation_and_its_long_form_are_one_name() -> None:
+    pairs = question_pairs(tokenize(spell_out("HĐND quận có trách nhiệm gì")))
+    weights = {p[2:].replace("_", " "): 1.0 for p in pairs}
+    long_form = _chunk("2. Hội đồng nhân dân quận chủ động phối hợp")
+    short_form = _chunk("2. HĐND quận chủ động phối hợp")
+    assert pair_coverage(weights, [long_form])[0] == pair_coverage(weights, [short_form])[0] > 0

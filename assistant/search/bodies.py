@@ -88,6 +88,13 @@ def _long_form(match: re.Match[str]) -> str:
     return longs.get(word) or longs[word.upper()]
 
 
+def spell_out(text: str) -> str:
+    """Abbreviations spelled out, tones canonical, case and punctuation kept:
+    "HĐND quận, UBND" → "hội đồng nhân dân quận, ủy ban nhân dân"."""
+    pattern, _ = _expansions()
+    return pattern.sub(_long_form, canonical_tones(text))
+
+
 def _expanded_cased(text: str) -> str:
     """``expand`` without lower-casing: capitals tell a name ("Hội", "Phòng") from a word."""
     pattern, _ = _expansions()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.documents.textnorm import folded_key
+from assistant.search.bodies import spell_out
 from assistant.search.stores.base import bm25_idf
 from assistant.types import Chunk
 
@@ -26,7 +27,9 @@ _UNIT_RE = re.compile(r"\w+|[^\w\s]")
 
 
 def question_pairs(tokens: Sequence[str]) -> list[str]:
-    """The folded multi-syllable terms of a question's BM25 tokens, each once ("f:y_te")."""
+    """The folded multi-syllable terms of a question's BM25 tokens, each once ("f:y_te").
+    Give the tokens of the question with its abbreviations spelled out (``spell_out``), as
+    ``clause_key`` reads the clause: "HĐND quận" and "Hội đồng nhân dân quận" are one name."""
     return list(dict.fromkeys(t for t in tokens if t.startswith("f:") and "_" in t))
 
 
@@ -55,9 +58,9 @@ def pair_weights(n_chunks: int, df: dict[str, int], pairs: Sequence[str]) -> dic
 
 
 def clause_key(chunk: Chunk) -> str:
-    """Heading path and text folded, words and punctuation marks spaced and padded, so that
-    " to chuc " is found only as whole words and never across a comma."""
-    folded = folded_key(" ".join((*chunk.breadcrumb, chunk.clean_text)))
+    """Heading path and text, abbreviations spelled out, folded, words and punctuation marks
+    spaced and padded, so that " to chuc " is found only as whole words, never across a comma."""
+    folded = folded_key(spell_out(" ".join((*chunk.breadcrumb, chunk.clean_text))))
     return " " + " ".join(_UNIT_RE.findall(folded)) + " "
 
 

@@ -22,7 +22,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.documents.textnorm import folded_key, nfc
-from assistant.search.bodies import TEXT_KEY_CHARS, BodyIndex, bodies_in_question, body_key
+from assistant.search.bodies import (
+    TEXT_KEY_CHARS,
+    BodyIndex,
+    bodies_in_question,
+    body_key,
+    spell_out,
+)
 from assistant.search.coverage import (
     document_frequencies,
     pair_coverage,
@@ -210,7 +216,7 @@ class HybridSearcher:
             len(allowed), dense, lexical, body, phrase_positions, named
         )
         if len(positions):  # the candidates' texts: a few milliseconds
-            pairs = question_pairs(tokens)
+            pairs = question_pairs(tokenize(spell_out(with_synonyms(query))))
             weights = pair_weights(*document_frequencies(self.index.store, pairs), pairs)
             features[:, COVERAGE] = pair_coverage(weights, self._chunks_at(positions.tolist()))
         return Candidates(positions, features, dense, lexical)
