@@ -35,11 +35,11 @@ import bm25s
 import faiss
 import numpy as np
 
-from assistant.evaluation.baseline import TextbookPipeline
-from assistant.documents.corpus import load_corpus
-from assistant.search.embedder import Embedder, Vectors, get_embedder, prepare_model
 from assistant.answering.engine import open_engine
+from assistant.documents.corpus import load_corpus
+from assistant.evaluation.baseline import TextbookPipeline
 from assistant.evaluation.gold import GoldItem, load_gold
+from assistant.search.embedder import Embedder, Vectors, get_embedder, prepare_model
 from assistant.search.index import (
     LoadedIndex,
     build_index,
