@@ -115,7 +115,9 @@ class DutyAnswers(ClauseAnswers):
             ):
                 return False
         documents = self.searcher.index.documents
-        name = display_body(found, names or bodies, question, documents)
+        # Named as the documents name the body where they charge it, not where it partners.
+        own = [a for a in found if a.role != "partner"] or found
+        name = display_body(own, names or bodies, question, documents)
         if rest:
             # "Sở Y tế nộp 1 tỷ đồng": the body has duties, the rest of what was asked is not
             # in them; its duties are offered, not stated as the answer.

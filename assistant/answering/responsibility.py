@@ -171,8 +171,8 @@ class ResponsibilityIndex:
         first: dict[str, Assignment] = {}
         for chunk_id in order:
             for a in self.by_chunk.get(chunk_id, ()):
-                if head and not a.key.startswith(f"{head} "):
-                    continue
+                if a.role == "partner" or (head and not a.key.startswith(f"{head} ")):
+                    continue  # a body another works with is not one the clause charges
                 known = first.get(a.key)
                 if known is None or order[a.chunk_id] < order[known.chunk_id]:
                     first[a.key] = a
