@@ -303,6 +303,17 @@ def test_small_helpers() -> None:
     assert conversation_markdown([]).startswith("# Hội thoại")
 
 
+def test_a_quote_from_a_scanned_document_carries_a_warning(engine: Engine) -> None:
+    import dataclasses
+
+    from assistant.ui.format import OCR_NOTE, ocr_note
+
+    typed = engine.index.documents[0]
+    assert ocr_note(typed) is None
+    assert ocr_note(dataclasses.replace(typed, ocr=True)) == OCR_NOTE
+    assert "OCR" in OCR_NOTE and "đối chiếu bản gốc" in OCR_NOTE
+
+
 def test_download_holds_labels_and_quotes(app: AppTest) -> None:
     ask(app, "Sở Y tế phải làm gì?")
     exported = conversation_markdown(app.session_state["turns"])

@@ -15,6 +15,7 @@ from assistant.ui.format import (
     conversation_markdown,
     escape_markdown,
     highlighted_clause,
+    ocr_note,
     quoted_in_answer,
     short_quote,
     vn_date,
@@ -224,6 +225,9 @@ def citation_card(
             document = engine.index.document(citation.doc_id)
         except KeyError:
             return
+        note = ocr_note(document)
+        if note:
+            st.caption(f":warning: {note}")
         with st.expander("Xem toàn bộ khoản"):
             st.markdown(highlighted_clause(document, citation), unsafe_allow_html=True)
 

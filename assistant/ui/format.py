@@ -141,6 +141,17 @@ def quoted_in_answer(answer: Answer, citation: Citation) -> bool:
     return bool(quote) and any(quote in _squashed(s.text) for s in answer.statements)
 
 
+OCR_NOTE = (
+    "Văn bản này được đọc từ bản quét bằng nhận dạng ký tự (OCR): chữ trích dẫn có thể sai "
+    "dấu hoặc sai chữ, hãy đối chiếu bản gốc trước khi sử dụng."
+)
+
+
+def ocr_note(document: Document) -> str | None:
+    """The warning a quote from a scanned document carries (its text was read by OCR)."""
+    return OCR_NOTE if document.ocr else None
+
+
 def short_quote(quote: str, limit: int = 280) -> str:
     """The quote on one line, cut at a word before ``limit`` characters; the whole clause
     stays one click away."""

@@ -19,6 +19,7 @@ from assistant.answering.conversation import Turn
 from assistant.answering.engine import Engine
 from assistant.batch import check_argument
 from assistant.errors import AssistantError
+from assistant.ui.format import ocr_note
 
 PROMPT = "Câu hỏi (Enter trống để thoát): "
 MAX_TURNS = 20  # the conversation kept for follow-ups
@@ -46,6 +47,10 @@ def converse(engine: Engine, console: Console, read: Callable[[str], str] = inpu
         console.print(result.text, markup=False, highlight=False)
         for c in result.citations:
             console.print(f"[dim]\\[{c.number}] {escape(c.label)}[/dim]", highlight=False)
+            document = next((d for d in engine.index.documents if d.doc_id == c.doc_id), None)
+            note = ocr_note(document) if document else None
+            if note:
+                console.print(f"[dim]    {note}[/dim]", highlight=False)
         history = [*history, Turn(question, result)][-MAX_TURNS:]
         answered += 1
     return answered
