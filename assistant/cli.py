@@ -1,4 +1,6 @@
-"""Command line: ``assistant corpus list|show|check``, ``assistant model prepare``.
+"""Command line: ``assistant ask``, ``search``, ``index``, ``store``, ``model``,
+``eval``; the corpus commands are in ``documents/cli.py``, ``learn`` and ``benchmark`` in
+their packages, and what they share in ``cli_shared.py``.
 
 Commands only translate: they call the package and render the result.
 """
@@ -6,7 +8,6 @@ Commands only translate: they call the package and render the result.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import sys
@@ -14,32 +15,33 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.tree import Tree
 
 from assistant.answering.answer import answer
 from assistant.answering.engine import Engine, open_engine
 from assistant.batch import EXCERPT_CHARS, check_argument, dumps_strict, excerpt, read_batch
-from assistant.documents.corpus import Corpus, check, load_corpus
-from assistant.documents.structure import INFERRED_NOTE
+from assistant.cli_shared import (
+    JsonOpt,
+    console,
+    err_console,
+    fail,
+    print_json,
+)
+from assistant.documents.cli import corpus_app
 from assistant.errors import AssistantError
 from assistant.evaluation.bench_cli import benchmark_app
 from assistant.learn.cli import learn_app
-from assistant.schema import answer_json, chunk_json, clause_json, document_json, hit_json
+from assistant.schema import answer_json, hit_json
 from assistant.search.embedder import prepare_model
 from assistant.search.ingest import BuildObserver, BuildStatus
 from assistant.search.retrieval import SearchFilters
 from assistant.search.stores import server
 from assistant.settings import Settings
-from assistant.types import Clause, ParsedDocument
 from assistant.ui.terminal import converse
 
 log = logging.getLogger(__name__)
 app = typer.Typer(help="Trợ lý văn bản chỉ đạo — công cụ dòng lệnh.", no_args_is_help=True)
-corpus_app = typer.Typer(help="Kho văn bản: liệt kê, xem cấu trúc, kiểm tra.", no_args_is_help=True)
 model_app = typer.Typer(help="Mô hình nhúng (embedding).", no_args_is_help=True)
 index_app = typer.Typer(help="Chỉ mục tìm kiếm.", no_args_is_help=True)
 store_app = typer.Typer(
@@ -52,16 +54,6 @@ app.add_typer(model_app, name="model")
 app.add_typer(index_app, name="index")
 app.add_typer(learn_app, name="learn")
 app.add_typer(benchmark_app, name="benchmark")
-
-console = Console()
-# Progress and notices go to stderr, so that --json and --jsonl output stays machine-readable.
-err_console = Console(stderr=True)
-CorpusOpt = Annotated[
-    Path | None, typer.Option("--corpus", help="Thư mục văn bản (mặc định: corpus/).")
-]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="In JSON (giao diện ổn định cho công cụ khác).")
-]
 
 
 @app.callback()
@@ -80,120 +72,6 @@ def main(
         os.environ["ASSISTANT_STORE"] = store
 
 
-def _load(corpus_dir: Path | None) -> Corpus:
-    settings = Settings()
-    folder = corpus_dir or settings.corpus_dir
-    if not folder.is_dir():
-        raise AssistantError(f"Không tìm thấy thư mục văn bản: {folder} (corpus folder not found)")
-    return load_corpus(
-        folder, max_bytes=settings.max_file_bytes, allowed_dirs=settings.allowed_dirs
-    )
-
-
-def _print_json(data: Any) -> None:
-    try:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
-    except ValueError:  # NaN or Infinity is not JSON; a tool reading this would choke
-        _fail("Kết quả có giá trị số không hợp lệ (NaN); hãy xây dựng lại chỉ mục.")
-
-
-def _fail(message: str) -> None:
-    console.print(f"[red]Lỗi:[/red] {escape(message)}")
-    raise typer.Exit(code=1)
-
-
-@corpus_app.command("list")
-def corpus_list(corpus: CorpusOpt = None, as_json: JsonOpt = False) -> None:
-    """Liệt kê các văn bản với số hiệu, loại, cơ quan ban hành, ngày và người ký."""
-    try:
-        loaded = _load(corpus)
-    except AssistantError as exc:
-        _fail(str(exc))
-    if as_json:
-        _print_json([document_json(p.document) for p in loaded.documents])
-        return
-    table = Table(title=f"{len(loaded.documents)} văn bản")
-    for column in ("Số hiệu", "Loại", "Cơ quan ban hành", "Ngày", "Người ký", "Tệp"):
-        table.add_column(column)
-    for parsed in loaded.documents:
-        d = parsed.document
-        signer = d.signer.name if d.signer and d.signer.name else "—"
-        table.add_row(
-            d.doc_number or "—",
-            d.doc_type,
-            d.issuer or "—",
-            d.date.strftime("%d/%m/%Y") if d.date else "—",
-            signer,
-            d.source,
-        )
-    console.print(table)
-    for skipped in loaded.skipped:
-        console.print(f"[yellow]Bỏ qua[/yellow] {escape(skipped.source)}: {escape(skipped.reason)}")
-
-
-def _outline_tree(tree: Tree, clauses: tuple[Clause, ...], text: str) -> None:
-    for clause in clauses:
-        heading = clause.heading or " ".join(text[clause.start : clause.end].split())[:70]
-        note = f" [dim]({INFERRED_NOTE})[/dim]" if clause.inferred else ""
-        branch = tree.add(f"[bold]{clause.label}[/bold]{note} — {heading}")
-        _outline_tree(branch, clause.children, text)
-
-
-def _find(loaded: Corpus, doc: str) -> ParsedDocument:
-    parsed = loaded.find(doc)
-    if parsed is None:
-        names = ", ".join(p.document.doc_number or p.document.source for p in loaded.documents)
-        _fail(f"Không tìm thấy văn bản “{doc}”. Có: {names}")
-    assert parsed is not None
-    return parsed
-
-
-@corpus_app.command("show")
-def corpus_show(
-    doc: Annotated[
-        str, typer.Argument(help="Số hiệu, tên tệp hoặc mã văn bản, ví dụ 164/KH-UBND.")
-    ],
-    corpus: CorpusOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Xem dàn ý của một văn bản: nhãn khoản, điểm, đoạn và đề mục."""
-    try:
-        loaded = _load(corpus)
-    except AssistantError as exc:
-        _fail(str(exc))
-    parsed = _find(loaded, doc)
-    if as_json:
-        data = document_json(parsed.document)
-        data["outline"] = [clause_json(c) for c in parsed.outline]
-        data["chunks"] = [chunk_json(c) for c in parsed.chunks]
-        _print_json(data)
-        return
-    d = parsed.document
-    tree = Tree(f"[bold]{d.citation_name}[/bold]")
-    _outline_tree(tree, parsed.outline, d.text)
-    console.print(tree)
-    console.print(f"{len(parsed.chunks)} đoạn trích dẫn được.")
-
-
-@corpus_app.command("check")
-def corpus_check(corpus: CorpusOpt = None) -> None:
-    """Kiểm tra kho văn bản; thoát với mã khác 0 nếu có vấn đề."""
-    try:
-        loaded = _load(corpus)
-    except AssistantError as exc:
-        _fail(str(exc))
-    problems = check(loaded)
-    n_chunks = len(loaded.chunks)
-    if problems:
-        for problem in problems:
-            console.print(f"[red]•[/red] {escape(problem)}")
-        console.print(f"{len(problems)} vấn đề; {len(loaded.documents)} văn bản, {n_chunks} đoạn.")
-        raise typer.Exit(code=1)
-    console.print(
-        f"[green]Ổn[/green]: {len(loaded.documents)} văn bản, {n_chunks} đoạn trích dẫn được."
-    )
-
-
 @model_app.command("prepare")
 def model_prepare(
     force: Annotated[bool, typer.Option("--force", help="Chuẩn bị lại dù đã có.")] = False,
@@ -204,7 +82,7 @@ def model_prepare(
         with console.status("Đang chuẩn bị mô hình nhúng…"):
             folder = prepare_model(settings.embedding_model, settings.models_dir, force=force)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if folder is None:
         console.print(
             f"Mô hình {settings.embedding_model} không cần chuẩn bị; nó được nạp khi dùng."
@@ -257,7 +135,7 @@ def index_build(
     try:
         engine = _open_engine(rebuild=force, force=force)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     m = engine.index.manifest
     console.print(
         f"[green]Chỉ mục sẵn sàng[/green]: {m.n_documents} văn bản, {m.n_chunks} đoạn, "
@@ -284,7 +162,7 @@ def store_start(
         with err_console.status("Đang khởi động PostgreSQL…"):
             uri = server.start(data, port)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(f"Máy chủ PostgreSQL đang chạy, dữ liệu tại {escape(str(data))}.")
     console.print("Dùng cho ứng dụng và dòng lệnh: export ASSISTANT_STORE=<chuỗi dưới đây>")
     typer.echo(uri)
@@ -297,7 +175,7 @@ def store_stop(folder: DirOpt = None) -> None:
     try:
         stopped = server.stop(data)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print("Đã dừng máy chủ." if stopped else f"Không có máy chủ nào chạy trên {data}.")
 
 
@@ -326,11 +204,11 @@ def search(
 ) -> None:
     """Tìm các khoản, điểm liên quan nhất, kèm nhãn trích dẫn."""
     if not query.strip():
-        _fail("Câu hỏi trống. Hãy nhập nội dung cần tìm.")
+        fail("Câu hỏi trống. Hãy nhập nội dung cần tìm.")
     try:
         check_argument(query)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         filters = SearchFilters(
             doc_ids=frozenset(doc or ()),
@@ -340,14 +218,14 @@ def search(
             date_to=dt.date.fromisoformat(date_to) if date_to else None,
         )
     except ValueError:
-        _fail("Ngày phải có dạng YYYY-MM-DD, ví dụ 2023-06-05.")
+        fail("Ngày phải có dạng YYYY-MM-DD, ví dụ 2023-06-05.")
     try:
         engine = _open_engine()
         hits = engine.searcher.search(query, k=k, filters=filters)
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
-        _print_json([hit_json(h) for h in hits])
+        print_json([hit_json(h) for h in hits])
         return
     if not hits:
         console.print("Không tìm thấy đoạn nào phù hợp.")
@@ -382,17 +260,17 @@ def ask(
         try:
             engine = _open_engine()
         except AssistantError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         converse(engine, console)
         return
     if (question is None) == (jsonl is None):
-        _fail("Hãy nhập một câu hỏi, dùng --jsonl TỆP, hoặc --interactive để hỏi liên tiếp.")
+        fail("Hãy nhập một câu hỏi, dùng --jsonl TỆP, hoặc --interactive để hỏi liên tiếp.")
     try:
         if question is not None:
             check_argument(question)
         engine = _open_engine()
     except AssistantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if jsonl is not None:
         engine.searcher.warm_up()  # load the model now, not inside the first question's timing
         _ask_jsonl(engine, jsonl)
@@ -400,7 +278,7 @@ def ask(
     assert question is not None
     result = answer(question, engine=engine)
     if as_json:
-        _print_json(answer_json(result))
+        print_json(answer_json(result))
         return
     console.print(result.text, markup=False, highlight=False)
     for c in result.citations:
@@ -413,7 +291,7 @@ def _ask_jsonl(engine: Engine, path: str) -> None:
     try:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
-        _fail(f"Không mở được tệp {excerpt(path)}: {exc.strerror}")
+        fail(f"Không mở được tệp {excerpt(path)}: {exc.strerror}")
     with stream:
         for line in read_batch(stream):
             out: dict[str, Any]
@@ -494,7 +372,7 @@ def eval_command(
         return
     if corpus is not None:
         if not corpus.is_dir():
-            _fail(f"Không tìm thấy thư mục văn bản: {corpus}")
+            fail(f"Không tìm thấy thư mục văn bản: {corpus}")
         settings = evaluation.for_corpus(settings, corpus)
     gold_path = gold_set or evaluation.DEFAULT_SET
     try:
@@ -508,7 +386,7 @@ def eval_command(
                 notify=lambda m: err_console.print(f"[dim]{m}[/dim]"),
             )
     except (AssistantError, OSError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     stem = evaluation.report_stem(gold_path)
     for path in evaluation.write_report(run, out or evaluation.DEFAULT_OUT, stem):
         console.print(f"Đã ghi {path}")
@@ -516,7 +394,7 @@ def eval_command(
         try:
             thresholds = evaluation.load_thresholds(gold_path=gold_path)
         except KeyError:
-            _fail(f"eval/thresholds.json không có ngưỡng cho bộ {gold_path.name}")
+            fail(f"eval/thresholds.json không có ngưỡng cho bộ {gold_path.name}")
         problems = evaluation.gate(run.summary, thresholds)
         if problems:
             console.print("[red]Dưới ngưỡng:[/red]")
@@ -539,7 +417,7 @@ def _compare_stores(settings: Settings, store: str, gold_path: Path, out: Path |
             command=" ".join(["assistant", *sys.argv[1:]]).replace(store, redact(store)),
         )
     except (AssistantError, OSError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(stores.render(comparison), markup=False)
     for path in stores.write(comparison, out or runner.DEFAULT_OUT):
         console.print(f"Đã ghi {path}")
