@@ -98,8 +98,14 @@ class DutyAnswers(ClauseAnswers):
                     if missing:
                         rest.append(" ".join(words[words.index(missing[0]) :]))
                     break
+        roles: dict[str, set[str]] = {}
+        for a in found:
+            roles.setdefault(a.chunk_id, set()).add(a.role)
+        partner_only = {cid for cid, r in roles.items() if r == {"partner"}}
+        # The body's own duties first, then the clauses where it works with another body.
         chunks = sorted(
-            {c.id: c for c in chunks}.values(), key=lambda c: (self._doc_order(c.doc_id), c.start)
+            {c.id: c for c in chunks}.values(),
+            key=lambda c: (c.id in partner_only, self._doc_order(c.doc_id), c.start),
         )
         if not part.explicit:
             # Inferred from a named body: only a bare question about the body ("Hội Chữ thập đỏ
@@ -145,10 +151,6 @@ class DutyAnswers(ClauseAnswers):
             b.refuse(f"Các văn bản{where} không giao nhiệm vụ cho {shown}.")
             self._related(b, question, docs, filters)
             return True
-        roles: dict[str, set[str]] = {}
-        for a in found:
-            roles.setdefault(a.chunk_id, set()).add(a.role)
-        partner_only = {cid for cid, r in roles.items() if r == {"partner"}}
         by_doc: dict[str, list[Chunk]] = {}
         for c in chunks[:MAX_CLAUSES]:
             by_doc.setdefault(c.doc_id, []).append(c)
