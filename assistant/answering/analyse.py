@@ -49,19 +49,7 @@ Asked = Literal[
 ]
 # Asked about a document itself: answered from its header, signature or opening.
 METADATA: frozenset[str] = frozenset(
-    {
-        "copy_stamp",
-        "signer",
-        "issuer",
-        "date",
-        "effective",
-        "replaces",
-        "implements",
-        "number",
-        "title",
-        "earliest",
-        "latest",
-    }
+    "copy_stamp signer issuer date effective replaces implements number title earliest latest".split()
 )
 
 

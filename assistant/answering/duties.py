@@ -24,6 +24,9 @@ from assistant.types import Chunk
 
 MAX_CLAUSES = 12
 MAX_ASSIGNEES = 20  # bodies listed, one short line each
+MAX_READ = 200  # clauses of one body read to check the words asked beyond its name
+# From the sentence naming the body on, what it is charged with runs to the paragraph's end.
+SUBJECT_CHARS = 600
 # "… trong phần tổ chức thực hiện", "… tại mục II": the part of the document asked about.
 _SECTION = re.compile(
     r"\b(?:trong|tai|o)\s+(?:phan|muc|chuong)\s+(?P<name>\w+(?:\s+\w+){0,5}?)\s*(?:\?|$)"
@@ -41,11 +44,6 @@ def section_name(question: str) -> str:
     words = named_section(question).split()
     shown = user_words(question, " ".join(words)) if words else None
     return shown or " ".join(words)
-
-
-MAX_READ = 200  # clauses of one body read to check the words asked beyond its name
-# From the sentence naming the body on, what it is charged with runs to the paragraph's end.
-SUBJECT_CHARS = 600
 
 
 class DutyAnswers(ClauseAnswers):

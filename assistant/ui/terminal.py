@@ -47,8 +47,10 @@ def converse(engine: Engine, console: Console, read: Callable[[str], str] = inpu
         console.print(result.text, markup=False, highlight=False)
         for c in result.citations:
             console.print(f"[dim]\\[{c.number}] {escape(c.label)}[/dim]", highlight=False)
-            document = next((d for d in engine.index.documents if d.doc_id == c.doc_id), None)
-            note = ocr_note(document) if document else None
+            try:
+                note = ocr_note(engine.index.document(c.doc_id))
+            except KeyError:
+                note = None
             if note:
                 console.print(f"[dim]    {note}[/dim]", highlight=False)
         history = [*history, Turn(question, result)][-MAX_TURNS:]
