@@ -89,3 +89,10 @@ def test_a_ministry_heading_a_list_of_duties_is_found_and_not_taken_for_another(
     )
     assert b.text.startswith("Bộ Nông nghiệp và Môi trường được giao nhiệm vụ"), b.text
     assert any("khoản 3 Mục III" in c.label for c in b.citations), b.text
+
+
+def test_the_kind_asked_narrows_a_comparison_by_date(real_engine: Engine) -> None:
+    """ "Luật nào …": a one-word kind of the official table, read as the kind asked."""
+    a = answer("Trong kho, luật nào ban hành mới nhất?", engine=real_engine, llm=False)
+    assert a.text.startswith("Ban hành muộn nhất: Luật An ninh mạng"), a.text
+    assert answer("Kế hoạch nào mới nhất?", engine=real_engine, llm=False).abstained

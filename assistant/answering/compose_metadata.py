@@ -21,6 +21,7 @@ from assistant.documents.facts import (
     signature_span,
     title_span,
 )
+from assistant.documents.layout import TYPE_NAMES
 from assistant.documents.relations import Relation
 from assistant.documents.textnorm import folded_key
 from assistant.search.lexical import concepts
@@ -147,8 +148,14 @@ class MetadataAnswers:
         """The earliest or latest dated document (among those named, else every one of the
         kind asked, "Kế hoạch nào …", but news reports, which are no văn bản), quoted from
         its place-and-date line."""
-        kind = re.search(r"(\w+(?: \w+)?) nao\b", folded_key(question))
-        asked_type = kind.group(1) if kind and kind.group(1) != "van ban" else ""
+        # The kind asked is a document type of the official layout table written before
+        # "nào" ("Luật nào", "Kế hoạch nào"); "văn bản nào" asks about every kind.
+        asked = folded_key(question)
+        kinds = (folded_key(name) for name in TYPE_NAMES)  # longest names first
+        asked_type = next(
+            (k for k in kinds if k != "van ban" and re.search(rf"\b{re.escape(k)} nao\b", asked)),
+            "",
+        )
         dated = [
             d
             for d in self.documents.values()
