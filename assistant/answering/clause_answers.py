@@ -1,4 +1,4 @@
-"""Answers found in clauses by search: a figure or deadline, a list, anything else.
+"""Answers found in clauses by search: one path for a figure, a deadline, a list or anything else.
 
 The clause answers are the base of the composer (``compose.Composer``); the answers about
 bodies' duties (``duties.DutyAnswers``) build on them.
@@ -15,31 +15,19 @@ from assistant.answering.answer_builder import (
     display_quote,
     document_name,
 )
-from assistant.answering.asked import figure_focus, holds_what_is_asked, overlap
-from assistant.answering.citations import quote_span, sentence_spans
+from assistant.answering.citations import quote_span
 from assistant.answering.enumeration import (
     enumeration_at,
     heading_named,
     lead_label,
-    lead_of,
     lead_span,
 )
-from assistant.answering.relevance import (
-    answers,
-    concepts,
-    content_terms,
-    covered,
-    enough,
-    searchable,
-    topic_terms,
-)
-from assistant.documents.facts import is_deadline, is_figure
-from assistant.documents.textnorm import strip_markup
+from assistant.answering.evidence import ITEM_CHARS, Need, gather, rule_for
+from assistant.answering.relevance import content_terms, topic_terms
+from assistant.answering.select import select
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
 from assistant.types import Chunk, Document
 
-MAX_ITEMS = 6  # quotes for a question that asks for a list
-ITEM_CHARS = 200  # each of them at most this long, at sentence boundaries
 RELATED = 3
 
 
@@ -51,106 +39,34 @@ class ClauseAnswers:
     document_order: dict[str, int]  # a document's place in the index
     chunks: Mapping[str, Chunk]
 
-    def _figure_or_deadline(
+    def _clauses(
         self,
         b: AnswerBuilder,
         question: str,
-        kind: str,
-        docs: set[str],
-        filters: SearchFilters | None,
-    ) -> None:
-        hits = self._search(question, docs, filters, k=8)
-        terms = self._topic_terms(question)
-        asked = concepts(question, self.documents.values())
-        focus = figure_focus(question, terms)
-        candidates: list[tuple[float, SearchHit, tuple[int, int]]] = []
-        for rank, hit in enumerate(hits):
-            text = hit.document.text
-            for span in sentence_spans(text, hit.chunk.start, hit.chunk.end):
-                # Read across the wraps of hard-wrapped text ("… đến\nhết ngày 31 …").
-                sentence = " ".join(text[span[0] : span[1]].split())
-                if len(strip_markup(sentence)) < 12:
-                    continue
-                # What a sentence of an item means includes the lead it completes ("Thứ tự ưu
-                # tiên … như sau:" above "g) Người lao động từ 35 tuổi trở xuống;").
-                context = f"{sentence} {hit.chunk.breadcrumb[-1] if hit.chunk.breadcrumb else ''}"
-                context += f" {lead_of(hit.chunk)}"
-                if kind == "deadline" and not is_deadline(sentence):
-                    continue
-                # The unit counted ("bao nhiêu người") stands by the number; the thing measured
-                # ("tài sản đóng góp bao nhiêu") may be named by the lead.
-                measured = focus.found_in(sentence) or (focus.all_of and focus.found_in(context))
-                if kind == "figure" and not (is_figure(sentence) and measured):
-                    continue
-                shared = covered(asked, context)
-                if not enough(shared, asked):
-                    continue
-                candidates.append((shared + 1.0 / (rank + 2), hit, span))
-        if not candidates:
-            b.abstain(
-                f"{CANNOT_ANSWER[:-1]} ({'thời hạn' if kind == 'deadline' else 'con số, chỉ tiêu'} được hỏi)."
-            )
-            self._related(b, question, docs, filters, hits)
-            return
-        candidates.sort(key=lambda c: -c[0])
-        best = candidates[0][0]
-        seen: set[tuple[int, int]] = set()
-        for score, hit, span in candidates:
-            if score < 0.6 * best or len(seen) == 3 or span in seen:
-                continue
-            seen.add(span)
-            b.quote(hit, span)
-
-    # -- anything else -------------------------------------------------------------------
-    def _general(
-        self,
-        b: AnswerBuilder,
-        question: str,
+        asked: str,
         bodies: Sequence[str],
         docs: set[str],
         filters: SearchFilters | None,
         many: bool = False,
     ) -> None:
-        hits = self._search(question, docs, filters, k=MAX_ITEMS if many else 5)
-        terms = self._topic_terms(question)
-        topic = concepts(question, self.documents.values())
-        body_words = {w for body in bodies for w in body.split()}
-        # The question's own words (not the synonyms added for search) besides the body's.
-        asked = (
-            [t for t in self._topic_terms(question, synonyms=False) if t not in body_words]
-            if bodies
-            else None
-        )
-        # A role or a date asked for must be in the words quoted, not just somewhere in the
-        # clause; and what is asked of a named body must be in the clause.
-        usable = []
-        for hit in hits:
-            span = quote_span(hit.document, hit.chunk, focus=terms)
-            if holds_what_is_asked(question, hit.document.text[span[0] : span[1]]) and (
-                not asked or overlap(asked, searchable(hit)) > len(set(asked)) / 2
-            ):
-                usable.append((hit, span))
-        if not usable or not answers(usable[0][0], topic, asked):
-            b.abstain(CANNOT_ANSWER)
+        """Any part answered from clauses: search, the units that hold what is asked
+        (``evidence``), the covering set of them (``select``), quoted."""
+        rule = rule_for(asked, many)
+        need = Need.of(question, asked, bodies, self.documents.values(), many=many)
+        hits = self._search(question, docs, filters, k=rule.depth)
+        units = gather(hits, need, rule)
+        chosen = select(units, rule, many=many)
+        if not chosen:
+            missing = f" ({rule.absent} được hỏi)" if rule.absent else ""
+            b.abstain(f"{CANNOT_ANSWER[:-1]}{missing}.")
             self._related(b, question, docs, filters, hits)
             return
-        top = usable[0][0]
-        if (many or heading_named(question, top.chunk)) and self._enumeration(b, top, terms):
-            return
-        if many:
-            # A list: the items beside the best one (same khoản or heading) belong to it.
-            parent = top.chunk.clause_path[:-1]
-            for hit, _ in usable[:MAX_ITEMS]:
-                sibling = bool(parent) and hit.chunk.clause_path[:-1] == parent
-                if hit is top or (
-                    (sibling or answers(hit, topic, asked)) and hit.score >= 0.5 * top.score
-                ):
-                    item = quote_span(hit.document, hit.chunk, focus=terms, max_chars=ITEM_CHARS)
-                    b.quote(hit, item)
-            return
-        for hit, span in usable[:3]:
-            if hit is top or (answers(hit, topic, asked) and hit.score >= 0.6 * top.score):
-                b.quote(hit, span)
+        top = chosen[0].hit
+        listed = rule.unit == "clause" and (many or heading_named(question, top.chunk))
+        if listed and self._enumeration(b, top, need.terms):
+            return  # the announced list the best clause is in: lead and items together
+        for unit in chosen:
+            b.quote(unit.hit, unit.span)
 
     def _enumeration(self, b: AnswerBuilder, top: SearchHit, terms: Sequence[str]) -> bool:
         """A list asked for, answered by the announced list the best clause belongs to: its

@@ -227,7 +227,7 @@ class Composer(DutyAnswers):
                 else:
                     # A document held only as articles of a compilation (pháp điển) says when
                     # it takes effect in one of them: found by search like any date.
-                    self._figure_or_deadline(b, part.text, "deadline", docs, filters)
+                    self._clauses(b, part.text, "deadline", (), docs, filters)
         elif part.asked == "assignees":
             self._assignees(b, part, docs, filters)
         elif part.asked == "document_list":
@@ -236,7 +236,7 @@ class Composer(DutyAnswers):
             mark = b.mark()
             if not self._responsibility(b, part, docs, filters):
                 b.rewind(mark)
-                self._general(b, part.text, bodies, docs, filters, part.many)
+                self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
                 quotes = [c.quote for c in b.citations[mark[1] :]]
                 cited = self._cited_chunks(b.citations[mark[1] :])
                 clauses = [searchable_chunk(c) for c in cited]
@@ -254,10 +254,8 @@ class Composer(DutyAnswers):
                     shown = quoted(user_words(part.text, missing) or "", "cơ quan được hỏi")
                     b.demote(mark[0], f"Các văn bản trong kho không nêu thông tin này cho {shown}.")
                     b.settled = True
-        elif part.asked in ("figure", "deadline"):
-            self._figure_or_deadline(b, part.text, part.asked, docs, filters)
         else:
-            self._general(b, part.text, bodies, docs, filters, part.many)
+            self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
 
 
 # The kind of answer, as ``Answer.intent`` has always named it.
