@@ -8,8 +8,9 @@ not answer, it says so and offers the nearest clauses as "có thể liên quan".
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.answering.abstain import AbstentionModel, Evidence, part_features
 from assistant.answering.analyse import (
@@ -24,22 +25,9 @@ from assistant.answering.answer_builder import (
 )
 from assistant.answering.compose_metadata import MetadataAnswers
 from assistant.answering.duties import DutyAnswers
-from assistant.answering.premise import (
-    body_missing,
-    missing_figures,
-    quoted,
-)
-from assistant.answering.relevance import (
-    places_missing,
-    same_body,
-    searchable_chunk,
-    unknown_document,
-)
-from assistant.answering.responsibility import (
-    ResponsibilityIndex,
-    assignments,
-    user_words,
-)
+from assistant.answering.premise import missing_figures, quoted
+from assistant.answering.relevance import places_missing, unknown_document
+from assistant.answering.responsibility import ResponsibilityIndex
 from assistant.documents.relations import Relation
 from assistant.search.retrieval import HybridSearcher, SearchFilters
 from assistant.types import Answer, AnswerPart, Chunk, Citation
@@ -76,6 +64,13 @@ class Composer(DutyAnswers):
         # Read on demand from the index (never a dict of every chunk: issue 17's lean memory).
         self.chunks = searcher.index.chunks_by_id
         self.metadata = MetadataAnswers(self.documents, self._chunk_at, relations, self.chunks)
+        self.sources: dict[Source, PartSource] = {
+            "facts": self._facts,
+            "assignees": self._assignees,
+            "documents": self._documents,
+            "duties": self._duties,
+            "clauses": self._clauses_of,
+        }
 
     # -- entry ---------------------------------------------------------------------------
     def compose(
@@ -215,47 +210,52 @@ class Composer(DutyAnswers):
     def _part(
         self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
     ) -> None:
-        """Evidence for one part of the question, or a statement that there is none."""
-        bodies = part.constraints.bodies
-        if part.asked in METADATA:
-            mark = b.mark()
-            self.metadata.answer(b, part.asked, docs, part.text)
-            if part.asked == "effective" and b.abstained:
-                b.rewind(mark)
-                if docs:  # the document asked about does not say when it takes effect
-                    b.refuse(CANNOT_ANSWER)
-                else:
-                    # A document held only as articles of a compilation (pháp điển) says when
-                    # it takes effect in one of them: found by search like any date.
-                    self._clauses(b, part.text, "deadline", (), docs, filters)
-        elif part.asked == "assignees":
-            self._assignees(b, part, docs, filters)
-        elif part.asked == "document_list":
-            self.metadata.list_documents(b, part.text)
-        elif part.asked == "duty" and bodies:
-            mark = b.mark()
-            if not self._responsibility(b, part, docs, filters):
-                b.rewind(mark)
-                self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
-                quotes = [c.quote for c in b.citations[mark[1] :]]
-                cited = self._cited_chunks(b.citations[mark[1] :])
-                clauses = [searchable_chunk(c) for c in cited]
-                missing = body_missing(bodies, (*quotes, *clauses))
-                others = [a.key for c in cited for a in assignments(c) if a.role == "heading"]
-                if (
-                    missing
-                    and others
-                    and not b.abstained
-                    and not any(same_body(body, key) for body in bodies for key in others)
-                ):
-                    # No clause assigns the body anything, and the clauses found do not name
-                    # it but sit under another body's heading: they are that body's ("Sở Giáo
-                    # dục … thẩm định gì?" answered with Sở Xây dựng's items).
-                    shown = quoted(user_words(part.text, missing) or "", "cơ quan được hỏi")
-                    b.demote(mark[0], f"Các văn bản trong kho không nêu thông tin này cho {shown}.")
-                    b.settled = True
-        else:
-            self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
+        """Evidence for one part of the question, or a statement that there is none: from
+        the source that holds what it asks (``SOURCES``)."""
+        source = SOURCES.get(part.asked, "clauses")
+        if source == "duties" and not part.constraints.bodies:
+            source = "clauses"  # "nhiệm vụ trọng tâm là gì?": no body named, the clauses say
+        self.sources[source](b, part, docs, filters)
+
+    def _facts(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        """A document's own facts, from its header, signature and opening."""
+        mark = b.mark()
+        self.metadata.answer(b, part.asked, docs, part.text)
+        if part.asked == "effective" and b.abstained:
+            b.rewind(mark)
+            if docs:  # the document asked about does not say when it takes effect
+                b.refuse(CANNOT_ANSWER)
+            else:
+                # A document held only as articles of a compilation (pháp điển) says when
+                # it takes effect in one of them: found by search like any date.
+                self._clauses(b, part.text, "deadline", (), docs, filters)
+
+    def _documents(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        self.metadata.list_documents(b, part.text)
+
+    def _clauses_of(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        self._clauses(b, part.text, part.asked, part.constraints.bodies, docs, filters, part.many)
+
+
+PartSource = Callable[[AnswerBuilder, Part, set[str], SearchFilters | None], None]
+Source = Literal["facts", "assignees", "documents", "duties", "clauses"]
+# Where the evidence for what a part asks is: the document's own facts (header, signature,
+# opening), the bodies the responsibility index finds a document charging, the list of
+# documents, a body's duties (the responsibility index, then the clauses), or the clauses a
+# search finds (``evidence`` and ``select``: a figure, a deadline, a date, a person, a list,
+# anything else).
+SOURCES: dict[str, Source] = {
+    **dict.fromkeys(METADATA, "facts"),
+    "assignees": "assignees",
+    "document_list": "documents",
+    "duty": "duties",
+}
 
 
 # The kind of answer, as ``Answer.intent`` has always named it.

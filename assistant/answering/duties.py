@@ -9,11 +9,12 @@ from assistant.answering.analyse import Part, assignee_head
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.answering.citations import quote_span
 from assistant.answering.clause_answers import RELATED, ClauseAnswers
-from assistant.answering.premise import diverges, quoted, unsupported_rest
-from assistant.answering.relevance import searchable_chunk
+from assistant.answering.premise import body_missing, diverges, quoted, unsupported_rest
+from assistant.answering.relevance import same_body, searchable_chunk
 from assistant.answering.responsibility import (
     Assignment,
     ResponsibilityIndex,
+    assignments,
     display_body,
     user_words,
 )
@@ -52,6 +53,36 @@ class DutyAnswers(ClauseAnswers):
     responsibilities: ResponsibilityIndex
 
     # -- responsibility ------------------------------------------------------------------
+    def _duties(
+        self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
+    ) -> None:
+        """A named body's duties from the responsibility index; when no clause assigns it
+        any and the question is not about duties, the clauses a search finds."""
+        mark = b.mark()
+        if self._responsibility(b, part, docs, filters):
+            return
+        b.rewind(mark)
+        bodies = part.constraints.bodies
+        self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
+        quotes = [c.quote for c in b.citations[mark[1] :]]
+        cited = [
+            c for c in (self.chunks.get(c.chunk_id or "") for c in b.citations[mark[1] :]) if c
+        ]
+        missing = body_missing(bodies, (*quotes, *(searchable_chunk(c) for c in cited)))
+        others = [a.key for c in cited for a in assignments(c) if a.role == "heading"]
+        if (
+            missing
+            and others
+            and not b.abstained
+            and not any(same_body(body, key) for body in bodies for key in others)
+        ):
+            # No clause assigns the body anything, and the clauses found do not name it but
+            # sit under another body's heading: they are that body's ("Sở Giáo dục … thẩm
+            # định gì?" answered with Sở Xây dựng's items).
+            shown = quoted(user_words(part.text, missing) or "", "cơ quan được hỏi")
+            b.demote(mark[0], f"Các văn bản trong kho không nêu thông tin này cho {shown}.")
+            b.settled = True
+
     def _responsibility(
         self, b: AnswerBuilder, part: Part, docs: set[str], filters: SearchFilters | None
     ) -> bool:
