@@ -1,5 +1,12 @@
 """The offline answerer: composes answers from clauses and metadata, never inventing.
 
+A question walks down once: ``analyse`` splits it into parts, each with what it asks and
+its constraints; each part's evidence comes from the source that holds what it asks
+(``SOURCES``: for clauses, ``evidence`` gathers the units and ``select`` chooses a covering
+set); ``_decide`` checks the part's constraints against its evidence and asks the
+abstention model whether it answers; ``AnswerBuilder`` renders it, every quote cited and
+verified (``citations``).
+
 Every fact statement quotes a clause (or the header or signature that states it);
 framing lines ("… được giao nhiệm vụ tại 2 văn bản:") are notes. When the documents do
 not answer, it says so and offers the nearest clauses as "có thể liên quan".
