@@ -118,6 +118,10 @@ def test_a_bare_body_asks_for_its_duties(documents: list[Document]) -> None:
     [
         ("Ai ký bản sao lục Kết luận 44-KL/TW?", "copy_stamp"),
         ("Kết luận 44-KL/TW do cơ quan nào ban hành?", "issuer"),
+        ("Kế hoạch 17 là văn bản của cơ quan nào?", "issuer"),
+        # "cơ quan nào" asks for the issuer only with "ban hành" or as "của cơ quan nào".
+        ("Những cơ quan nào là cơ quan đăng ký đầu tư theo Chỉ thị 010?", None),
+        ("Cơ quan nào chủ trì tổ chức Tháng nhân đạo?", "duty"),
         ("Tỷ lệ dân số tham gia hiến máu là bao nhiêu?", "figure"),
         ("báo cáo trước ngày nào", "deadline"),
         ("Đoàn kiểm tra làm việc vào ngày nào?", "when"),

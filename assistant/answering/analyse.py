@@ -85,7 +85,9 @@ CUES: tuple[Cue, ...] = (
     _cue("assignees", ASSIGNEES.pattern),
     _cue("copy_stamp", r"\bsao luc\b"),
     _cue("signer", r"\b(?:ai ky|nguoi ky|ky boi|do ai ky|chu ky|ai la nguoi ky)\b"),
-    _cue("issuer", r"\b(?:co quan nao|ai ban hanh|do ai ban hanh|ban hanh boi|don vi nao ban hanh|cua co quan nao|cap nao ban hanh)\b"),
+    # The body that issued the document: "do cơ quan nào ban hành", "của cơ quan nào?"; not
+    # "Cơ quan nào chủ trì …" (a duty) or "Những cơ quan nào là cơ quan đăng ký …" (a list).
+    _cue("issuer", r"\b(?:(?:co quan|don vi|cap) nao(?:\s+\w+){0,3}?\s+ban hanh|ai ban hanh|ban hanh boi|(?:cua|thuoc) co quan nao\s*(?:[?,.;]|$|va\b))"),
     _cue("effective", r"\bco hieu luc\b|\bhieu luc (?:thi hanh|tu|ke tu)\b"),
     _cue("deadline", r"\b(?:truoc ngay|han chot|thoi han)\b"),
     _cue("date", r"\b(?:ngay ban hanh|(?:ban hanh|ky|ra doi)\s+(?:vao\s+)?(?:ngay nao|khi nao|nam nao|bao gio|ngay)|(?:ngay nao|khi nao)\s+(?:duoc\s+)?(?:ban hanh|ky))\b"),
