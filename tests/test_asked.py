@@ -52,6 +52,9 @@ def test_a_date_question_needs_a_date_of_that_precision(
 
 
 def test_figure_focus() -> None:
+    # The noun before the copula: "phí thẩm định là bao nhiêu" counts a fee for appraisal.
+    fee = figure_focus("Mức phí thẩm định là bao nhiêu?", ["phi", "tham", "dinh"])
+    assert fee.all_of == ("tham", "dinh")
     people = figure_focus("đặt chỉ tiêu bao nhiêu người đăng ký hiến mô?", ["nguoi", "dang", "ky"])
     assert people.any_of == ("nguoi", "dang")
     assert not people.found_in("mỗi năm tiếp nhận được từ 800 - 1.400 đơn vị máu")

@@ -124,7 +124,9 @@ def figure_focus(question: str, terms: Sequence[str]) -> Focus:
     # Only a noun right before "bao nhiêu" ("phụ cấp bao nhiêu"); not past a verb ("phải đạt
     # bao nhiêu": the subject is further back and the topic-word check covers it).
     before: list[str] = []
-    for w in reversed(words[:at]):
+    # "Giá tiêm vắc xin dịch vụ là bao nhiêu": the noun stands before the copula.
+    head = at - 1 if at > 0 and words[at - 1] == "la" else at
+    for w in reversed(words[:head]):
         if w not in terms or len(before) == 2:
             break
         before.insert(0, w)
