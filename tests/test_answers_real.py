@@ -96,3 +96,20 @@ def test_the_kind_asked_narrows_a_comparison_by_date(real_engine: Engine) -> Non
     a = answer("Trong kho, luật nào ban hành mới nhất?", engine=real_engine, llm=False)
     assert a.text.startswith("Ban hành muộn nhất: Luật An ninh mạng"), a.text
     assert answer("Kế hoạch nào mới nhất?", engine=real_engine, llm=False).abstained
+
+
+def test_an_item_is_quoted_under_the_lead_it_completes(real_engine: Engine) -> None:
+    """Who holds a power is said by the lead of its list ("Chủ tịch Ủy ban nhân dân cấp tỉnh
+    có thẩm quyền:"), not by the item the search found ("a) … trong tỉnh;"): the lead is
+    quoted above it, once, and cited."""
+    a = answer(
+        "Ai có thẩm quyền cấp giấy phép thành lập quỹ có phạm vi hoạt động trong tỉnh?",
+        engine=real_engine,
+        llm=False,
+    )
+    assert not a.abstained
+    assert "Chủ tịch Ủy ban nhân dân cấp tỉnh có thẩm quyền:" in a.text
+    lead = a.text.index("Chủ tịch Ủy ban nhân dân cấp tỉnh có thẩm quyền:")
+    assert a.text.index("quỹ có phạm vi hoạt động trong tỉnh") > lead
+    assert a.text.count("Chủ tịch Ủy ban nhân dân cấp tỉnh có thẩm quyền:") == 1
+    assert any(c.quote.startswith("Chủ tịch Ủy ban nhân dân cấp tỉnh") for c in a.citations)

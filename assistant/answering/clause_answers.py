@@ -17,12 +17,14 @@ from assistant.answering.answer_builder import (
 )
 from assistant.answering.citations import quote_span
 from assistant.answering.enumeration import (
+    Enumeration,
     enumeration_at,
     heading_named,
     lead_label,
+    lead_of,
     lead_span,
 )
-from assistant.answering.evidence import ITEM_CHARS, Need, gather, rule_for
+from assistant.answering.evidence import ITEM_CHARS, Need, Unit, gather, rule_for
 from assistant.answering.relevance import content_terms, topic_terms
 from assistant.answering.select import select
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
@@ -65,17 +67,51 @@ class ClauseAnswers:
         listed = rule.unit == "clause" and (many or heading_named(question, top.chunk))
         if listed and self._enumeration(b, top, need.terms):
             return  # the announced list the best clause is in: lead and items together
+        # An item means what it completes ("Chủ tịch Ủy ban nhân dân cấp tỉnh có thẩm quyền:"
+        # above "a) … quỹ có phạm vi hoạt động trong tỉnh;"): items are quoted under their
+        # lead, each lead once, in the order of the best unit of each.
+        groups: dict[str, tuple[Enumeration | None, list[Unit]]] = {}
         for unit in chosen:
-            b.quote(unit.hit, unit.span)
+            found = self._enumeration_of(unit.hit) if lead_of(unit.hit.chunk) else None
+            key = f"{unit.hit.chunk.doc_id}:{found.where}" if found else unit.hit.chunk.id
+            groups.setdefault(key, (found, []))[1].append(unit)
+        for found, units in groups.values():
+            if found is None:
+                for unit in units:
+                    b.quote(unit.hit, unit.span)
+                continue
+            d = units[0].hit.document
+            self._lead(b, d, found, need.terms)
+            for unit in units:
+                words = display_quote(d.text[unit.span[0] : unit.span[1]])
+                label = found.item_label(unit.hit.chunk)
+                b.fact(f"- {label}: “{words}”", d, unit.hit.chunk, unit.span)
+
+    def _enumeration_of(self, hit: SearchHit) -> Enumeration | None:
+        position = self.searcher.index.position(hit.chunk.id)
+        return None if position is None else enumeration_at(self.searcher.index.chunks, position)
 
     def _enumeration(self, b: AnswerBuilder, top: SearchHit, terms: Sequence[str]) -> bool:
         """A list asked for, answered by the announced list the best clause belongs to: its
         lead and all its items (False when the clause is in no such list)."""
-        position = self.searcher.index.position(top.chunk.id)
-        found = None if position is None else enumeration_at(self.searcher.index.chunks, position)
+        found = self._enumeration_of(top)
         if found is None:
             return False
         d = top.document
+        self._lead(b, d, found, terms)
+        for item in found.items:
+            span = quote_span(d, item, focus=terms, max_chars=ITEM_CHARS)
+            words = display_quote(d.text[span[0] : span[1]])
+            b.fact(f"- {found.item_label(item)}: “{words}”", d, item, span)
+        if found.more:
+            b.note(f"(Còn {found.more} mục khác tại {found.where}: xem toàn văn.)")
+        return True
+
+    def _lead(
+        self, b: AnswerBuilder, d: Document, found: Enumeration, terms: Sequence[str]
+    ) -> None:
+        """The words announcing a list, quoted (or, when the layout gives no such words,
+        the unit and title the items stand under)."""
         if found.lead is not None:
             lead = found.lead
             span = quote_span(d, lead, focus=terms)
@@ -102,13 +138,6 @@ class ClauseAnswers:
                     where,
                     (where[0], last.end),
                 )
-        for item in found.items:
-            span = quote_span(d, item, focus=terms, max_chars=ITEM_CHARS)
-            words = display_quote(d.text[span[0] : span[1]])
-            b.fact(f"- {found.item_label(item)}: “{words}”", d, item, span)
-        if found.more:
-            b.note(f"(Còn {found.more} mục khác tại {found.where}: xem toàn văn.)")
-        return True
 
     # -- helpers -------------------------------------------------------------------------
     def _topic_terms(self, question: str, *, synonyms: bool = True) -> list[str]:
