@@ -688,3 +688,18 @@ def test_an_upload_never_writes_through_a_dangling_link(tmp_path: Path) -> None:
     added = add_file(corpus, "ke_hoach.txt", text, (), max_bytes=10_000_000)
     assert not added.added
     assert not outside.exists()
+
+
+def test_a_page_repeating_a_unit_gets_one_id_per_chunk() -> None:
+    """A web page that repeats a unit word for word (same label, same text: three files of
+    ../shared/documents/bulk) gave two chunks one id, and the index build failed on its
+    unique key. Later copies get "~2", "~3"; the first keeps its content-derived id."""
+    from assistant.documents.chunking import with_unique_ids
+    from assistant.documents.parser import parse_text
+
+    parsed = parse_text(
+        "lap.txt", "QUYẾT ĐỊNH\nVề việc thử\nĐiều 1. Phạm vi\n1. Áp dụng.\n2. Xã.\n"
+    )
+    first, second = parsed.chunks[:2]
+    ids = [c.id for c in with_unique_ids([first, second, first, first])]
+    assert ids == [first.id, second.id, f"{first.id}~2", f"{first.id}~3"]

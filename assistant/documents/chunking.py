@@ -8,6 +8,7 @@ whole clause, so the UI can show the full clause with the quoted block highlight
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -49,6 +50,18 @@ def cited_name(clause: Clause, document: Document) -> str:
 def chunk_id(doc_id: str, path: tuple[str, ...], clean_text: str) -> str:
     digest = hashlib.sha1(("/".join(path) + "\n" + clean_text).encode("utf-8")).hexdigest()[:12]
     return f"{doc_id}:{digest}"
+
+
+def with_unique_ids(chunks: Sequence[Chunk]) -> tuple[Chunk, ...]:
+    """The chunks with one id each: a web page that repeats a unit (the same label and the
+    same words twice) gives its later copies "~2", "~3" after the content-derived id, which
+    stays stable while the document does not change."""
+    seen: dict[str, int] = {}
+    out = []
+    for c in chunks:
+        n = seen[c.id] = seen.get(c.id, 0) + 1
+        out.append(c if n == 1 else dataclasses.replace(c, id=f"{c.id}~{n}"))
+    return tuple(out)
 
 
 def make_chunks(
@@ -118,7 +131,7 @@ def make_chunks(
 
     for clause in outline:
         visit(clause, (), False)
-    return tuple(out)
+    return with_unique_ids(out)
 
 
 def slug(text: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.documents.chunking import CHUNKER_VERSION, chunk_id
+from assistant.documents.chunking import CHUNKER_VERSION, chunk_id, with_unique_ids
 from assistant.documents.parser import parse_text
 from assistant.documents.readers import SourceText, duplicate_reason, read_corpus_files
 from assistant.documents.textnorm import folded_key
@@ -131,9 +131,11 @@ def _own_id(parsed: ParsedDocument) -> ParsedDocument:
     """The same document under an id of its own, derived from its text ("17-KH-TU~1a2b3c4d")."""
     d = parsed.document
     doc_id = f"{d.doc_id}~{hashlib.sha1(d.text.encode('utf-8')).hexdigest()[:8]}"
-    chunks = tuple(
-        dataclasses.replace(c, doc_id=doc_id, id=chunk_id(doc_id, c.clause_path, c.clean_text))
-        for c in parsed.chunks
+    chunks = with_unique_ids(
+        [
+            dataclasses.replace(c, doc_id=doc_id, id=chunk_id(doc_id, c.clause_path, c.clean_text))
+            for c in parsed.chunks
+        ]
     )
     return dataclasses.replace(
         parsed, document=dataclasses.replace(d, doc_id=doc_id), chunks=chunks
