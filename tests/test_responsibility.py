@@ -117,6 +117,13 @@ def test_another_bodys_items_are_no_answer_about_a_body_the_document_omits(
         ("Hải Phòng 10 năm qua làm nhân đạo được bao nhiêu tiền?", []),
         ("Kiến An và Từ Sơn giao Hội Chữ thập đỏ những việc gì?", ["hoi chu thap do"]),
         ("Giao Bộ Công an chủ trì việc gì?", ["bo cong an"]),
+        # A head that makes a word with the syllable after it is that word, not a body.
+        ("Công văn 5363/CT-CS do cơ quan nào ban hành?", []),
+        ("Theo Quy chế ban hành kèm Quyết định 26, Sở Xây dựng chủ trì gì?", ["so xay dung"]),
+        ("Hội nghị Trung ương giao gì?", []),
+        ("bộ tư pháp phải làm gì", ["bo tu phap"]),  # "tư pháp" is the word: "Bộ …"
+        # A name runs to a negation: "UBND tỉnh chưa ban hành …".
+        ("Nếu UBND tỉnh chưa ban hành bảng giá thì sao?", ["uy ban nhan dan tinh"]),
     ],
 )
 def test_a_head_syllable_inside_a_word_opens_no_body(question: str, bodies: list[str]) -> None:

@@ -31,7 +31,7 @@ _STOP = (
     "phải", "làm", "được", "có", "cần", "thì", "theo", "trong", "nhiệm vụ", "trách nhiệm", "giao",
     "gì", "những", "việc", "về", "sẽ", "đã", "đang", "chủ trì", "phối hợp", "thực hiện", "ở",
     "tại", "khi", "còn", "sao", "nào", "với", "và", "hay", "hoặc", "cho", "lo", "ra", "vào",
-    "là", "đánh giá",
+    "là", "đánh giá", "chưa", "không",
 )  # fmt: skip
 # Folded stop words that are also common syllables of names ("tài" in Sở Tài chính) are
 # not used for unaccented questions.
@@ -140,6 +140,8 @@ def bodies_in_question(question: str) -> list[str]:
             continue
         if accented and _inside_word(cased, head):
             continue  # "cán bộ", "Hải Phòng", "cơ sở", "xã hội": not "Bộ …", "Phòng …", "Sở …"
+        if accented and _opens_word(cased, head):
+            continue  # "ban hành", "bộ phận", "hội nghị", "sở hữu": a word, not "Ban …"
         stop = stop_re.search(text, head.end())
         end = stop.start() if stop else len(text)
         # The longest official names run to about a dozen words ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội").
@@ -169,6 +171,22 @@ def _inside_word(cased: str, head: re.Match[str]) -> bool:
         return False
     first = canonical_tones(head.group(0).split()[0]).lower()
     return (canonical_tones(before[0]).lower(), first) in lexicon().words
+
+
+def _opens_word(cased: str, head: re.Match[str]) -> bool:
+    """A one-syllable head makes a word with the syllable after it ("ban hành", "bộ phận",
+    "hội nghị"), which does not pair with the one after that ("Bộ tư pháp": "tư pháp" is a
+    word, so "bộ tư" is not read); a capital after it starts a name ("Phòng Văn hóa")."""
+    if " " in head.group(0):
+        return False
+    after = cased[head.end() :].split()[:2]
+    if not after or not after[0].isalpha() or after[0][0].isupper():
+        return False
+    words = lexicon().words
+    first = canonical_tones(head.group(0)).lower()
+    second = canonical_tones(after[0]).lower()
+    third = canonical_tones(after[1]).lower().strip(" ,.?;:") if len(after) > 1 else ""
+    return (first, second) in words and (second, third) not in words
 
 
 @lru_cache(maxsize=512)
