@@ -133,3 +133,28 @@ def test_a_bare_body_asks_for_its_duties(documents: list[Document]) -> None:
 def test_what_is_asked(question: str, asked: str | None) -> None:
     found = asked_in(question)
     assert (found[0] if found else None) == asked
+
+
+def _cong_van(number: str, issuer: str, place: str) -> Document:
+    from assistant.documents.parser import parse_text
+
+    text = (
+        f"{issuer.upper()}\n-------\nSố: {number}\nV/v hướng dẫn thực hiện\n"
+        f"{place}, ngày 21 tháng 11 năm 2025\nKính gửi: Các đơn vị.\n"
+        "Đề nghị các đơn vị thực hiện.\nNơi nhận:\n- Như trên.\nKT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\n"
+        "Đào Thu Hương\n"
+    )
+    return parse_text(f"{number.replace('/', '-')}.txt", text).document
+
+
+def test_a_cong_van_is_named_by_its_type_and_number() -> None:
+    """A Công văn's code names its issuer ("37413/CHQ-NVTHQ"), not its type: "Công văn
+    37413" names it, and is no document the corpus lacks."""
+    from assistant.answering.analyse import unknown_numbers
+    from assistant.search.retrieval import analyse_query
+
+    held = [_cong_van("37413/CHQ-NVTHQ", "Cục Hải quan", "Hà Nội")]
+    assert held[0].doc_type == "Công văn"
+    assert unknown_numbers("Công văn 37413/CHQ-NVTHQ do ai ký?", held) == ()
+    assert "§cv999" in unknown_numbers("Công văn 999/CHQ-NVTHQ do ai ký?", held)
+    assert analyse_query("Công văn 37413 do ai ký?", tuple(held)).documents == {held[0].doc_id}

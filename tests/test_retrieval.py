@@ -236,3 +236,27 @@ def test_a_code_named_in_a_question_is_no_body() -> None:
     assert bodies_in_question("Theo Bộ luật Hình sự năm 2017, người đủ bao nhiêu tuổi?") == []
     assert bodies_in_question("Báo cáo số 12 của Bộ Tài chính nói gì")[0].startswith("bo tai chinh")
     assert bodies_in_question("Báo Hà Nội Mới phải làm gì?") == ["bao ha noi moi"]
+
+
+def test_a_number_picks_its_document_among_its_places_others() -> None:
+    """ "Quyết định 3851/QĐ-UBND … ở Nghệ An": that decision, not every one of Nghệ An; a
+    place named beside another's document ("ở Từ Sơn … Kết luận 44") adds its own."""
+    from assistant.documents.parser import parse_text
+    from assistant.search.retrieval import analyse_query
+    from assistant.types import Document
+
+    def decision(number: str, issuer: str, place: str) -> Document:
+        text = (
+            f"{issuer.upper()}\n-------\nSố: {number}\n{place}, ngày 26 tháng 11 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc công bố thủ tục\nĐiều 1. Công bố thủ tục.\n"
+        )
+        return parse_text(f"{number.replace('/', '-')}.txt", text).document
+
+    ours = decision("3851/QĐ-UBND", "Ủy ban nhân dân tỉnh Nghệ An", "Nghệ An")
+    other = decision("3850/QĐ-UBND", "Ủy ban nhân dân tỉnh Nghệ An", "Nghệ An")
+    central = decision("44/QĐ-TTg", "Thủ tướng Chính phủ", "Hà Nội")
+    docs = (ours, other, central)
+    asked = "UBND các xã ở Nghệ An phải làm gì theo Quyết định 3851/QĐ-UBND?"
+    assert analyse_query(asked, docs).documents == {ours.doc_id}
+    beside = "Các xã ở Nghệ An làm gì để thực hiện Quyết định 44/QĐ-TTg?"
+    assert analyse_query(beside, docs).documents == {ours.doc_id, other.doc_id, central.doc_id}

@@ -17,7 +17,7 @@ constraints too: the abstention model reads them, no branch here decides.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -233,12 +233,33 @@ def _named_by_type(folded: str, documents: Sequence[Document]) -> frozenset[str]
     return frozenset(named)
 
 
+_NUMBERED = re.compile(r"§[a-zđ]+\d+")  # a document named by its type and number: "§cv1416"
+
+
+def held_numbers(documents: Iterable[Document]) -> set[str]:
+    """The names "type + number" of the documents held, as the question's concepts write
+    them: by the số hiệu's code ("26/2025/QĐ-UBND": "§qđ26") and by the type's name, which
+    a Công văn's code does not give ("Công văn 37413/CHQ-NVTHQ": "§cv37413")."""
+    return {
+        c
+        for d in documents
+        if d.doc_number
+        for c in concepts(f"{d.doc_type or ''} {d.doc_number}")
+        if _NUMBERED.fullmatch(c)
+    }
+
+
+def unknown_numbers(text: str, documents: Iterable[Document]) -> tuple[str, ...]:
+    """The documents ``text`` names by type and number that the corpus does not hold."""
+    held = held_numbers(documents)
+    return tuple(c for c in concepts(text) if _NUMBERED.fullmatch(c) and c not in held)
+
+
 def constraints_of(text: str, documents: Sequence[Document]) -> Constraints:
     """The documents, places, bodies and period ``text`` names."""
     query = analyse_query(text, tuple(documents))
     folded = folded_key(text)
-    held = {c for d in documents for c in concepts(d.doc_number or "")}
-    unknown = tuple(c for c in concepts(text) if re.fullmatch(r"§[a-zđ]+\d+", c) and c not in held)
+    unknown = unknown_numbers(text, documents)
     period = _PERIOD.search(folded)
     places, other_places = _places_in(text, documents)
     return Constraints(

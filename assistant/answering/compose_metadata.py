@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from assistant.answering.analyse import named_position
+from assistant.answering.analyse import named_position, unknown_numbers
 from assistant.answering.answer_builder import CANNOT_ANSWER, AnswerBuilder, display_quote
 from assistant.documents.facts import (
     copy_stamp_span,
@@ -24,7 +24,6 @@ from assistant.documents.facts import (
 from assistant.documents.layout import TYPE_NAMES
 from assistant.documents.relations import Relation
 from assistant.documents.textnorm import folded_key
-from assistant.search.lexical import concepts
 from assistant.types import LAST_DATE, Chunk, Document, format_vn_date
 
 
@@ -44,10 +43,7 @@ class MetadataAnswers:
         self.chunks = chunks or {}
 
     def answer(self, b: AnswerBuilder, field: str, docs: set[str], question: str = "") -> None:
-        held = {c for d in self.documents.values() for c in concepts(d.doc_number or "")}
-        named_elsewhere = [
-            c for c in concepts(question) if re.fullmatch(r"§[a-zđ]+\d+", c) and c not in held
-        ]
+        named_elsewhere = unknown_numbers(question, self.documents.values())
         if named_elsewhere:
             # "Chỉ thị 43-CT/TW do ai ký?": the question names a document the corpus does not hold.
             b.abstain("Văn bản được hỏi không có trong kho; các văn bản trong kho chỉ nhắc đến nó.")

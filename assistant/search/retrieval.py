@@ -70,21 +70,40 @@ class QueryAnalysis:
     documents: frozenset[str]  # doc_ids the question names by number or locality
 
 
+@lru_cache(maxsize=4096)
+def _type_number(doc_type: str, number: str) -> frozenset[str]:
+    """ "§cv37413": a document named by its type's name and its number."""
+    return frozenset(c for c in concepts(f"{doc_type} {number}") if re.fullmatch(r"§[a-zđ]+\d+", c))
+
+
 def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
+    """The bodies a query names, and the documents it names: by number ("Kế hoạch 164",
+    "Công văn 37413/CHQ-NVTHQ") and by the place of their issuer ("… ở Từ Sơn"). A place
+    whose own document the query names by number adds no other ("Quyết định 3851/QĐ-UBND
+    … ở Nghệ An": that decision, not every decision of Nghệ An); a place named beside
+    another's document adds its own ("… ở Từ Sơn … thực hiện Kết luận 44")."""
     wanted = set(concepts(query))
-    named: set[str] = set()
+    by_number: set[str] = set()
+    by_place: dict[str, set[str]] = {}
     query_key = folded_key(query)
     for d in documents:
         if d.doc_number:
             m = re.match(r"(\d+)", d.doc_number)
             code = re.search(r"[-/]([A-ZĐ][A-Za-zĐđ]*)[-/]", d.doc_number)
             if m and code and f"§{code.group(1).lower()}{m.group(1)}" in wanted:
-                named.add(d.doc_id)
+                by_number.add(d.doc_id)
+            # A Công văn's code names its issuer, not its type: "Công văn 37413" by the type.
+            if m and d.doc_type and _type_number(d.doc_type, m.group(1)) & wanted:
+                by_number.add(d.doc_id)
             if folded_key(d.doc_number) in query_key:
-                named.add(d.doc_id)
+                by_number.add(d.doc_id)
         place = issuer_locality(d.issuer)
         if place and re.search(rf"\b{re.escape(folded_key(place))}\b", query_key):
-            named.add(d.doc_id)
+            by_place.setdefault(folded_key(place), set()).add(d.doc_id)
+    named = set(by_number)
+    for docs in by_place.values():
+        if not docs & by_number:
+            named |= docs
     return QueryAnalysis(tuple(bodies_in_question(query)), frozenset(named))
 
 
