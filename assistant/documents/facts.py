@@ -16,7 +16,9 @@ from assistant.types import Document
 DEADLINE_RE = re.compile(
     r"\d{1,2}/\d{1,2}|trước ngày|hằng năm|hàng năm|định kỳ|6 tháng|hằng quý|hàng quý|giai đoạn|đến năm \d{4}"
     # a time limit of the legal kind: "chậm nhất 24 giờ", "trong thời hạn 15 ngày làm việc"
-    r"|chậm nhất|trong thời hạn|đến hết|trong vòng|thời hiệu|\b\d{1,3}\s+(?:ngày|giờ|tháng|năm)\b(?!\s*\d)"
+    # ("Không quá 20 (hai mươi) ngày": the number also spelled out, as legal texts write it)
+    r"|chậm nhất|trong thời hạn|đến hết|trong vòng|thời hiệu"
+    r"|\b\d{1,3}(?:\s*\([^()\d]{2,40}\))?\s+(?:ngày|giờ|tháng|năm)\b(?!\s*\d)"
 )
 _NUMBER_RE = re.compile(r"\d")
 # Dates and document numbers are not the figures a "bao nhiêu" question asks for.
@@ -158,7 +160,8 @@ _EFFECTIVE_CLAUSE_RE = re.compile(
 )
 
 
-_UNIT_MARKER_RE = re.compile(r"(?:\*\*)?(?:Điều\s+\d+[a-zđ]?\.|\d{1,2}\.|[a-zđ]\))(?:\*\*)?\s+")
+_UNIT_MARKER_RE = re.compile(r"\**(?:Điều\s+\d+[a-zđ]?\.|\d{1,2}\.|[a-zđ]\))\**\s+")
+_LINE_UNIT_RE = re.compile(rf"(?m)^{_UNIT_MARKER_RE.pattern}")
 
 
 def effective_span(d: Document) -> Span | None:
@@ -171,6 +174,10 @@ def effective_span(d: Document) -> Span | None:
         end = min([*ends, len(text) - 1]) + 1
         paragraph = text.find("\n\n", m.end())
         end = min(end, paragraph) if paragraph >= 0 else end
+        # A unit opening a line starts the sentence too, where a web page writes each
+        # paragraph on one line ("**Điều 2.** Quyết định này có hiệu lực …").
+        units = [u.start() for u in _LINE_UNIT_RE.finditer(text, start, m.start())]
+        start = units[-1] if units else start
         marker = _UNIT_MARKER_RE.match(text, start)  # "1.", "**Điều 20.**": not the sentence
         start = marker.end() if marker and marker.end() < m.start() else start
         # The document's own ("Nghị định này", "Quy định này … và"), not another's it names.
