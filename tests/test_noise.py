@@ -126,3 +126,21 @@ def test_text_formats_other_than_pdf_keep_everything_but_the_gazette_header() ->
     text = "1. Phạt tiền\n\n- 2 -\n\nvi phạ m\n\nCÔNG BÁO/Số 12/Ngày 01-02-2025 3\nĐiều 1."
     spans = noise_spans(text, "md")
     assert without_noise(text, spans) == text.replace("CÔNG BÁO/Số 12/Ngày 01-02-2025 3", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "noise"),
+    [
+        ("0947 858 709", True),  # a telephone number
+        ("(024) 3825 3536", True),
+        ("3600400000000000100000200000000000000000", True),  # a web page's anchor id
+        ("2028-2029", False),  # a table's cell: the years a plant runs
+        ("1.300.000.000", False),  # a table's cell: an amount
+    ],
+)
+def test_a_table_cell_of_numbers_is_no_site_noise(line: str, noise: bool) -> None:
+    """A cell on a line of its own ended the annex it was in: the rest of the table of
+    Quyết định 2634/QĐ-TTg (../shared/documents/bulk) was in no chunk."""
+    from assistant.documents.layout import NOISE_LINE_RE
+
+    assert bool(NOISE_LINE_RE.match(line)) is noise

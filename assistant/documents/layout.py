@@ -92,7 +92,10 @@ NOISE_LINE_RE = re.compile(
     r"^(?:image advertisement|Thống kê truy cập|Văn bản đang xem|Chưa có Video|Liên hệ"
     r"|[•·]?\s*(?:Đang online|Hôm nay|Trong tuần|Tất cả)\s*:.*"
     r"|(?:Cơ quan quản lý|Trưởng Ban biên tập|Địa chỉ|Điện thoại|Email)\s*:.*"
-    r"|\S+@\S+\.\S+|(?:https?://|www\.|fb\.com/)\S*|[\d. ()+-]{9,})$",
+    # A telephone number: nine digits or more, opening with 0, +84 or "(0"; a page's anchor
+    # id, a dozen digits or more with nothing between ("2028-2029" and "1.300.000.000",
+    # cells of a table, are no such line).
+    r"|\S+@\S+\.\S+|(?:https?://|www\.|fb\.com/)\S*|(?=(?:\D*\d){9})[(+0][\d. ()+-]{8,}|\d{12,})$",
     re.IGNORECASE,
 )
 WEB_META_RE = re.compile(
