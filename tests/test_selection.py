@@ -144,3 +144,14 @@ def test_every_kind_of_part_answered_from_clauses_has_a_rule() -> None:
     for asked in ("figure", "deadline", "content", "when", "person", "duty"):
         assert rule_for(asked, many=False).unit in ("sentence", "clause")
     assert rule_for("content", many=True).limit > rule_for("content", many=False).limit
+
+
+def test_a_sentence_stating_another_figure_in_the_same_words_is_no_repeat() -> None:
+    """ "cấp tỉnh … 2.000.000.000 đồng" and "cấp xã … 50.000.000 đồng" share most words but
+    state two figures: both are quoted for "cấp tỉnh và cấp xã … bao nhiêu"."""
+    p = parsed()
+    question = "Quỹ cấp tỉnh và cấp xã phải có vốn điều lệ tối thiểu bao nhiêu?"
+    found = hits(p, ("cấp tỉnh phải có", 0.9), ("cấp xã phải có", 0.85))
+    rule = RULES["figure"]
+    texts = quoted(p, select(gather(found, need(p, question, "figure"), rule), rule))
+    assert any("2.000.000.000" in t for t in texts) and any("50.000.000" in t for t in texts)

@@ -54,4 +54,8 @@ def _overlap(a: Unit, b: Unit) -> bool:
 
 
 def _repeats(unit: Unit, quoted: set[str]) -> bool:
-    return bool(unit.words) and len(unit.words & quoted) >= REPEATED * len(unit.words)
+    """Most of the unit's words are quoted already, and all its numbers: "mỗi đơn vị phường
+    … không quá 02" beside "mỗi đơn vị xã … không quá 03" states another figure."""
+    words = unit.words
+    numbers = {w for w in words if any(ch.isdigit() for ch in w)}
+    return bool(words) and len(words & quoted) >= REPEATED * len(words) and numbers <= quoted
