@@ -53,8 +53,8 @@ def hits(p: ParsedDocument, *found: tuple[str, float]) -> list[SearchHit]:
     return [SearchHit(chunk(p, words), p.document, score, 0, 0) for words, score in found]
 
 
-def need(p: ParsedDocument, question: str, asked: str, many: bool = False) -> Need:
-    return Need.of(question, asked, (), [p.document], many=many)
+def need(p: ParsedDocument, question: str, many: bool = False) -> Need:
+    return Need.of(question, (), [p.document], many=many)
 
 
 def quoted(p: ParsedDocument, units: Sequence[Unit]) -> list[str]:
@@ -67,7 +67,7 @@ def test_a_figure_is_the_sentence_stating_it_read_across_a_wrap() -> None:
     p = parsed()
     question = "Quỹ cấp xã phải có vốn điều lệ tối thiểu bao nhiêu tiền?"
     found = hits(p, ("cấp tỉnh phải có", 0.9), ("cấp xã phải có", 0.8))
-    units = gather(found, need(p, question, "figure"), RULES["figure"])
+    units = gather(found, need(p, question), RULES["figure"])
     chosen = select(units, RULES["figure"])
     texts = quoted(p, chosen)
     assert texts[0].startswith("Quỹ hoạt động trong phạm vi cấp xã")
@@ -79,9 +79,7 @@ def test_a_deadline_needs_a_time_limit_in_the_words_quoted() -> None:
     p = parsed()
     question = "Cơ quan có thẩm quyền cấp giấy phép thành lập quỹ trong thời hạn nào?"
     found = hits(p, ("Đơn đề nghị", 0.9), ("Chậm nhất 30 ngày", 0.5))
-    chosen = select(
-        gather(found, need(p, question, "deadline"), RULES["deadline"]), RULES["deadline"]
-    )
+    chosen = select(gather(found, need(p, question), RULES["deadline"]), RULES["deadline"])
     assert quoted(p, chosen)[0].startswith("Chậm nhất 30 ngày")
 
 
@@ -91,10 +89,7 @@ def test_nothing_is_quoted_when_the_best_clause_does_not_cover_the_question() ->
     p = parsed()
     question = "Quỹ phải nộp thuế thu nhập doanh nghiệp ở mức nào?"
     found = hits(p, ("Hiệu lực thi hành", 0.9), ("Dự thảo điều lệ", 0.2))
-    assert (
-        select(gather(found, need(p, question, "content"), RULES["content"]), RULES["content"])
-        == []
-    )
+    assert select(gather(found, need(p, question), RULES["content"]), RULES["content"]) == []
 
 
 def test_a_list_asked_for_keeps_its_items_together() -> None:
@@ -110,9 +105,7 @@ def test_a_list_asked_for_keeps_its_items_together() -> None:
         ("Dự thảo điều lệ quỹ", 0.8),
         ("Đề án thành lập quỹ", 0.7),
     )
-    texts = quoted(
-        p, select(gather(found, need(p, question, "content", many=True), rule), rule, many=True)
-    )
+    texts = quoted(p, select(gather(found, need(p, question, many=True), rule), rule, many=True))
     items = ["Đơn đề nghị thành lập quỹ;", "Dự thảo điều lệ quỹ;", "Đề án thành lập quỹ."]
     assert [t for t in texts if t in items] == items
     assert len(texts) > rule_for("content", many=False).limit
@@ -123,16 +116,14 @@ def test_a_further_unit_must_add_words_and_fit_the_budget() -> None:
     question = "Quỹ cấp tỉnh phải có vốn điều lệ tối thiểu bao nhiêu?"
     found = hits(p, ("cấp tỉnh phải có", 0.9), ("cấp tỉnh phải có", 0.85))
     rule = RULES["figure"]
-    chosen = select(gather(found, need(p, question, "figure"), rule), rule)
+    chosen = select(gather(found, need(p, question), rule), rule)
     assert len(chosen) == 1  # the same sentence found twice is quoted once
     tight = Rule("sentence", rule.holds, 1.0, depth=8, budget=10)
     found = hits(p, ("cấp tỉnh phải có", 0.9), ("cấp xã phải có", 0.85))
     assert (
         len(
             select(
-                gather(
-                    found, need(p, "Vốn điều lệ tối thiểu của quỹ là bao nhiêu?", "figure"), tight
-                ),
+                gather(found, need(p, "Vốn điều lệ tối thiểu của quỹ là bao nhiêu?"), tight),
                 tight,
             )
         )
@@ -153,5 +144,5 @@ def test_a_sentence_stating_another_figure_in_the_same_words_is_no_repeat() -> N
     question = "Quỹ cấp tỉnh và cấp xã phải có vốn điều lệ tối thiểu bao nhiêu?"
     found = hits(p, ("cấp tỉnh phải có", 0.9), ("cấp xã phải có", 0.85))
     rule = RULES["figure"]
-    texts = quoted(p, select(gather(found, need(p, question, "figure"), rule), rule))
+    texts = quoted(p, select(gather(found, need(p, question), rule), rule))
     assert any("2.000.000.000" in t for t in texts) and any("50.000.000" in t for t in texts)

@@ -23,7 +23,7 @@ from typing import Literal
 
 from assistant.documents.textnorm import folded_key, nfc
 from assistant.search.lexical import concepts
-from assistant.search.retrieval import analyse_query
+from assistant.search.retrieval import NUMBERED, analyse_query, named_as
 from assistant.types import Document, issuer_locality
 
 Asked = Literal[
@@ -238,26 +238,10 @@ def _named_by_type(folded: str, documents: Sequence[Document]) -> frozenset[str]
     return frozenset(named)
 
 
-_NUMBERED = re.compile(r"§[a-zđ]+\d+")  # a document named by its type and number: "§cv1416"
-
-
-def held_numbers(documents: Iterable[Document]) -> set[str]:
-    """The names "type + number" of the documents held, as the question's concepts write
-    them: by the số hiệu's code ("26/2025/QĐ-UBND": "§qđ26") and by the type's name, which
-    a Công văn's code does not give ("Công văn 37413/CHQ-NVTHQ": "§cv37413")."""
-    return {
-        c
-        for d in documents
-        if d.doc_number
-        for c in concepts(f"{d.doc_type or ''} {d.doc_number}")
-        if _NUMBERED.fullmatch(c)
-    }
-
-
 def unknown_numbers(text: str, documents: Iterable[Document]) -> tuple[str, ...]:
     """The documents ``text`` names by type and number that the corpus does not hold."""
-    held = held_numbers(documents)
-    return tuple(c for c in concepts(text) if _NUMBERED.fullmatch(c) and c not in held)
+    held = {c for d in documents if d.doc_number for c in named_as(d.doc_type, d.doc_number)}
+    return tuple(c for c in concepts(text) if NUMBERED.fullmatch(c) and c not in held)
 
 
 def constraints_of(text: str, documents: Sequence[Document]) -> Constraints:

@@ -28,7 +28,7 @@ from assistant.answering.evidence import ITEM_CHARS, Need, Unit, gather, rule_fo
 from assistant.answering.relevance import content_terms, topic_terms
 from assistant.answering.select import select
 from assistant.search.retrieval import HybridSearcher, SearchFilters, SearchHit
-from assistant.types import Chunk, Document
+from assistant.types import Chunk, Citation, Document
 
 RELATED = 3
 
@@ -54,7 +54,7 @@ class ClauseAnswers:
         """Any part answered from clauses: search, the units that hold what is asked
         (``evidence``), the covering set of them (``select``), quoted."""
         rule = rule_for(asked, many)
-        need = Need.of(question, asked, bodies, self.documents.values(), many=many)
+        need = Need.of(question, bodies, self.documents.values(), many=many)
         hits = self._search(question, docs, filters, k=rule.depth)
         units = gather(hits, need, rule)
         chosen = select(units, rule, many=many)
@@ -140,6 +140,11 @@ class ClauseAnswers:
                 )
 
     # -- helpers -------------------------------------------------------------------------
+    def _cited_chunks(self, citations: Sequence[Citation]) -> list[Chunk]:
+        """The chunks the citations quote (header and signature facts have none)."""
+        found = (self.chunks.get(c.chunk_id) for c in citations if c.chunk_id)
+        return [c for c in found if c is not None]
+
     def _topic_terms(self, question: str, *, synonyms: bool = True) -> list[str]:
         return topic_terms(question, self.documents.values(), synonyms=synonyms)
 

@@ -37,7 +37,7 @@ from assistant.answering.relevance import places_missing, unknown_document
 from assistant.answering.responsibility import ResponsibilityIndex
 from assistant.documents.relations import Relation
 from assistant.search.retrieval import HybridSearcher, SearchFilters
-from assistant.types import Answer, AnswerPart, Chunk, Citation
+from assistant.types import Answer, AnswerPart
 
 
 @dataclass(frozen=True)
@@ -195,11 +195,6 @@ class Composer(DutyAnswers):
             found=found,
             chunk_ids=tuple(c.id for c in chunks),
         )
-
-    def _cited_chunks(self, citations: Sequence[Citation]) -> list[Chunk]:
-        """The chunks the citations quote (header and signature facts have none)."""
-        found = (self.chunks.get(c.chunk_id) for c in citations if c.chunk_id)
-        return [c for c in found if c is not None]
 
     def _similarity(self, text: str, chunk_ids: Sequence[str]) -> float:
         """Best cosine of the text and the clauses (vectors are L2-normalised)."""

@@ -65,9 +65,7 @@ class DutyAnswers(ClauseAnswers):
         bodies = part.constraints.bodies
         self._clauses(b, part.text, part.asked, bodies, docs, filters, part.many)
         quotes = [c.quote for c in b.citations[mark[1] :]]
-        cited = [
-            c for c in (self.chunks.get(c.chunk_id or "") for c in b.citations[mark[1] :]) if c
-        ]
+        cited = self._cited_chunks(b.citations[mark[1] :])
         missing = body_missing(bodies, (*quotes, *(searchable_chunk(c) for c in cited)))
         others = [a.key for c in cited for a in assignments(c) if a.role == "heading"]
         if (

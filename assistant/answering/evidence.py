@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.answering.asked import Focus, figure_focus, holds_what_is_asked, overlap
-from assistant.answering.citations import quote_span, sentence_spans
+from assistant.answering.citations import MAX_QUOTE_CHARS, quote_span, sentence_spans
 from assistant.answering.enumeration import lead_of
 from assistant.answering.relevance import (
     Concept,
@@ -41,7 +41,6 @@ class Need:
     """What a part asks, as the checks on a unit read it."""
 
     question: str
-    asked: str  # analyse.Asked
     concepts: tuple[Concept, ...]  # its subject words, each with the official terms for it
     terms: tuple[str, ...]  # the same words with synonyms, to focus a quote
     focus: Focus  # what a "bao nhiêu" question counts
@@ -52,7 +51,6 @@ class Need:
     def of(
         cls,
         question: str,
-        asked: str,
         bodies: Sequence[str],
         documents: Iterable[Document],
         *,
@@ -64,7 +62,6 @@ class Need:
         own = topic_terms(question, documents, synonyms=False)
         return cls(
             question,
-            asked,
             tuple(concepts(question, documents)),
             terms,
             figure_focus(question, terms),
@@ -79,11 +76,10 @@ class Unit:
 
     hit: SearchHit
     span: tuple[int, int]
-    relevance: float  # the hit's search score relative to the best hit's, in (0, 1]
     support: float  # the part's concepts the unit and its context cover
     enough: bool  # enough of them (``supported``) for the unit to answer on its own
     words: frozenset[str]  # the unit's words, to tell a unit adding nothing new
-    score: float  # ``Rule.coverage`` × support + relevance
+    score: float  # ``Rule.coverage`` × support + the hit's search score relative to the best
 
     @property
     def chars(self) -> int:
@@ -170,7 +166,7 @@ def gather(hits: Sequence[SearchHit], need: Need, rule: Rule) -> list[Unit]:
                 support, ok = supported(need, hit, context)
                 words = frozenset(text.lower().split())
                 score = rule.coverage * support + relevance
-                units.append(Unit(hit, span, relevance, support, ok, words, score))
+                units.append(Unit(hit, span, support, ok, words, score))
     return sorted(units, key=lambda u: -u.score)
 
 
@@ -179,12 +175,8 @@ def _spans(hit: SearchHit, need: Need, rule: Rule) -> Iterable[tuple[tuple[int, 
     text: "… đến\nhết ngày 31 …") and the context its support is read in."""
     chunk, text = hit.chunk, hit.document.text
     if rule.unit == "clause":
-        chars = ITEM_CHARS if need.many else None
-        span = (
-            quote_span(hit.document, chunk, focus=need.terms, max_chars=chars)
-            if chars
-            else quote_span(hit.document, chunk, focus=need.terms)
-        )
+        chars = ITEM_CHARS if need.many else MAX_QUOTE_CHARS
+        span = quote_span(hit.document, chunk, focus=need.terms, max_chars=chars)
         yield span, " ".join(text[span[0] : span[1]].split()), searchable(hit)
         return
     # What a sentence of an item means includes the lead it completes ("Thứ tự ưu tiên …

@@ -74,20 +74,6 @@ def covered(asked: Sequence[Concept], text: str) -> float:
     return float(sum(1 for concept in set(asked) if concept & words))
 
 
-def answers(hit: SearchHit, asked: Sequence[Concept], others: Sequence[str] | None = None) -> bool:
-    """Enough of the question's concepts are in the clause; or the question is only a
-    body's name (``others``, what it asks besides the name, is empty) and the clause concerns
-    that body."""
-    if not asked:
-        return hit.similarity >= 0.86
-    text = searchable(hit)
-    # The embedding similarity is not used: on this model it barely separates answerable from
-    # unanswerable questions (0.81–0.93 for both on the dev set).
-    if enough(covered(asked, text), asked):
-        return True
-    return hit.body_match > 0 and others is not None and not others
-
-
 def same_body(asked: str, key: str) -> bool:
     """The asked body (folded key, perhaps with a place: "so noi vu ha noi") and a body a
     heading names ("so noi vu") are the same: one name holds the other, or they share their

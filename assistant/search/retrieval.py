@@ -70,10 +70,16 @@ class QueryAnalysis:
     documents: frozenset[str]  # doc_ids the question names by number or locality
 
 
+NUMBERED = re.compile(r"§[a-zđ]+\d+")  # a document named by its type and number: "§cv1416"
+
+
 @lru_cache(maxsize=4096)
-def _type_number(doc_type: str, number: str) -> frozenset[str]:
-    """ "§cv37413": a document named by its type's name and its number."""
-    return frozenset(c for c in concepts(f"{doc_type} {number}") if re.fullmatch(r"§[a-zđ]+\d+", c))
+def named_as(doc_type: str | None, doc_number: str) -> frozenset[str]:
+    """The names "type + number" a document goes by, as a question's concepts write them:
+    by its số hiệu's code ("26/2025/QĐ-UBND": "§qđ26") and by its type's name, which a Công
+    văn's code does not give ("Công văn 37413/CHQ-NVTHQ": "§cv37413")."""
+    found = concepts(f"{doc_type or ''} {doc_number}")
+    return frozenset(c for c in found if NUMBERED.fullmatch(c))
 
 
 def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
@@ -87,16 +93,10 @@ def analyse_query(query: str, documents: tuple[Document, ...]) -> QueryAnalysis:
     by_place: dict[str, set[str]] = {}
     query_key = folded_key(query)
     for d in documents:
-        if d.doc_number:
-            m = re.match(r"(\d+)", d.doc_number)
-            code = re.search(r"[-/]([A-ZĐ][A-Za-zĐđ]*)[-/]", d.doc_number)
-            if m and code and f"§{code.group(1).lower()}{m.group(1)}" in wanted:
-                by_number.add(d.doc_id)
-            # A Công văn's code names its issuer, not its type: "Công văn 37413" by the type.
-            if m and d.doc_type and _type_number(d.doc_type, m.group(1)) & wanted:
-                by_number.add(d.doc_id)
-            if folded_key(d.doc_number) in query_key:
-                by_number.add(d.doc_id)
+        if d.doc_number and (
+            named_as(d.doc_type, d.doc_number) & wanted or folded_key(d.doc_number) in query_key
+        ):
+            by_number.add(d.doc_id)
         place = issuer_locality(d.issuer)
         if place and re.search(rf"\b{re.escape(folded_key(place))}\b", query_key):
             by_place.setdefault(folded_key(place), set()).add(d.doc_id)
